@@ -1,0 +1,23 @@
+package dev.twhazard.detect;
+
+import dev.twhazard.flow.SegmentEvent;
+import dev.twhazard.flow.TrackerListener;
+
+/**
+ * One hazard's logic over the close tracker's events. A detector keeps whatever state it needs
+ * (usually attached to the incarnation it follows) and emits findings through its
+ * {@link DetectorContext} once they are final.
+ */
+public interface Detector extends TrackerListener {
+
+    /** Every tracked segment, after the tracker classified it and before it closes anything. */
+    void onSegment(SegmentEvent event);
+
+    /** Capture time moved forward (called about once per second of capture time). */
+    default void onClock(long now) {
+    }
+
+    /** The input is over: emit everything still pending. */
+    default void finish(long end) {
+    }
+}

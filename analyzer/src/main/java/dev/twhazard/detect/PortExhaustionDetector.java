@@ -1,0 +1,93 @@
+package dev.twhazard.detect;
+
+import dev.twhazard.decode.IpAddress;
+import dev.twhazard.flow.TimeWaitLedger;
+import dev.twhazard.report.Finding;
+import dev.twhazard.report.PortExhaustionRiskFinding;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code port_exhaustion_risk}, per (client ip, server ip, server port): every quadruple in
+ * TIME_WAIT (at either end) blocks that client port toward that server port, and so does every
+ * connection in progress. With R usable ports and a TIME_WAIT of T seconds, at most R / T new
+ * connections per second are sustainable (Linux defaults: 28232 ports / 60 s, about 470/s).
+ *
+ * <p>The port range is the configured one; else, when some client port carried more than one
+ * incarnation (the range wrapped around), the span of ports seen; else the stack default that
+ * contains the ports seen (Linux 32768-60999, IANA 49152-65535 used by Windows, macOS and
+ * FreeBSD, or 1024-65535). A capture alone cannot see connect() calls that failed with
+ * EADDRNOTAVAIL, so a narrow range that never wrapped needs {@code --port-range}.
+ */
+public final class PortExhaustionDetector implements Detector {
+
+    private static final int LINUX_LOW = 32768;
+    private static final int LINUX_HIGH = 60999;
+    private static final int IANA_LOW = 49152;
+    private static final int IANA_HIGH = 65535;
+    private static final int WIDE_LOW = 1024;
+
+    private final DetectorContext ctx;
+
+    public PortExhaustionDetector(DetectorContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void onSegment(dev.twhazard.flow.SegmentEvent event) {
+    }
+
+    @Override
+    public void finish(long end) {
+        List<TimeWaitLedger.TupleTw> tuples = ctx.ledger().tuples().stream()
+                .filter(t -> t.connections() > 0)
+                .sorted(Comparator.comparingLong(TimeWaitLedger.TupleTw::firstTime))
+                .toList();
+        for (TimeWaitLedger.TupleTw t : tuples) {
+            report(t);
+        }
+    }
+
+    private void report(TimeWaitLedger.TupleTw t) {
+        AnalyzerConfig cfg = ctx.config();
+        int size;
+        String source;
+        if (cfg.portRangeConfigured()) {
+            size = cfg.portRangeHigh() - cfg.portRangeLow() + 1;
+            source = "configured";
+        } else if (t.portReused()) {
+            size = t.maxPort() - t.minPort() + 1;
+            source = "observed";
+        } else if (t.minPort() >= LINUX_LOW && t.maxPort() <= LINUX_HIGH) {
+            size = LINUX_HIGH - LINUX_LOW + 1;
+            source = "os_default";
+        } else if (t.minPort() >= IANA_LOW) {
+            size = IANA_HIGH - IANA_LOW + 1;
+            source = "os_default";
+        } else {
+            size = IANA_HIGH - Math.min(WIDE_LOW, t.minPort()) + 1;
+            source = "os_default";
+        }
+        double utilization = t.peakOccupied() / (double) size;
+        if (utilization < cfg.minPortUtilization() || t.peakTw() == 0) {
+            return;
+        }
+        long twNanos = t.timeWaitNanos() > 0 ? t.timeWaitNanos() : cfg.tracker().timeWait().defaultNanos();
+        double rate = Math.round(size / (twNanos / 1e9) * 100) / 100.0;
+        int headroom = Math.max(0, size - t.peakOccupied());
+        Severity severity = utilization >= 0.9 ? Severity.HIGH
+                : utilization >= 0.5 ? Severity.MEDIUM
+                : utilization >= 0.2 ? Severity.LOW : Severity.INFO;
+        String client = IpAddress.format(t.clientHi(), t.clientLo());
+        String server = IpAddress.format(t.serverHi(), t.serverLo());
+        String explanation = String.format(Locale.ROOT,
+                "%s held up to %d of its %d client ports toward %s at once (%d in TIME_WAIT at the peak), leaving %d free; "
+                        + "with a %s TIME_WAIT this range sustains about %.0f new connections per second to that server port.",
+                client, t.peakOccupied(), size, Phrases.endpoint(server, t.serverPort()), t.peakTw(), headroom,
+                Phrases.seconds(twNanos), rate);
+        Finding.FindingCore core = new Finding.FindingCore(HazardId.PORT_EXHAUSTION_RISK, severity, t.firstTime(),
+                t.lastTime(), client, null, server, t.serverPort(), null, List.of(), explanation);
+        ctx.emit(new PortExhaustionRiskFinding(core, t.peakTw(), size, source, rate, headroom, t.peakOccupiedTime()));
+    }
+}

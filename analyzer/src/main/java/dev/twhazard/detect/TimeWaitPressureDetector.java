@@ -1,0 +1,102 @@
+package dev.twhazard.detect;
+
+import dev.twhazard.decode.IpAddress;
+import dev.twhazard.flow.Flow;
+import dev.twhazard.flow.Incarnation;
+import dev.twhazard.flow.SegmentEvent;
+import dev.twhazard.flow.TimeWaitLedger;
+import dev.twhazard.report.Finding;
+import dev.twhazard.report.TimeWaitPressureFinding;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code time_wait_pressure}, per host: its peak concurrent TIME_WAIT count and when, and for
+ * each port it serves, the share of connections it closed first. Only the active closer holds
+ * TIME_WAIT, so a server that closes first (HTTP/1.0 style) accumulates it; each TIME_WAIT costs
+ * a bucket of {@code tcp_max_tw_buckets} and pins its quadruple.
+ */
+public final class TimeWaitPressureDetector implements Detector {
+
+    /** Server ports listed per host, busiest first. */
+    private static final int MAX_PORTS = 5;
+
+    private record ServerPort(long hi, long lo, int port) {
+    }
+
+    private final DetectorContext ctx;
+    private final TimeWaitOverflowDetector overflow;
+    /** Per server port: [connections closed, of which the server closed first]. */
+    private final Map<ServerPort, long[]> closes = new HashMap<>();
+
+    public TimeWaitPressureDetector(DetectorContext ctx, TimeWaitOverflowDetector overflow) {
+        this.ctx = ctx;
+        this.overflow = overflow;
+    }
+
+    @Override
+    public void onSegment(SegmentEvent event) {
+    }
+
+    @Override
+    public void onIncarnationEnd(Flow flow, Incarnation inc, long time) {
+        int client = inc.clientSide();
+        if (client < 0 || inc.firstCloser() < 0) {
+            return;
+        }
+        int server = 1 - client;
+        long[] c = closes.computeIfAbsent(new ServerPort(flow.hi(server), flow.lo(server), flow.port(server)),
+                k -> new long[2]);
+        c[0]++;
+        if (inc.activeCloser(server)) {
+            c[1]++;
+        }
+    }
+
+    @Override
+    public void finish(long end) {
+        List<TimeWaitLedger.HostTw> hosts = new ArrayList<>(ctx.ledger().hosts());
+        hosts.sort(Comparator.comparingInt(TimeWaitLedger.HostTw::peak).reversed()
+                .thenComparing(h -> IpAddress.format(h.hi(), h.lo())));
+        for (TimeWaitLedger.HostTw h : hosts) {
+            int overflows = overflow.overflowsOf(h.hi(), h.lo());
+            if (h.peak() < ctx.config().minTimeWaitPeak() && overflows == 0) {
+                continue;
+            }
+            report(h, overflows);
+        }
+    }
+
+    private void report(TimeWaitLedger.HostTw h, int overflows) {
+        String host = IpAddress.format(h.hi(), h.lo());
+        String shares = closes.entrySet().stream()
+                .filter(e -> e.getKey().hi() == h.hi() && e.getKey().lo() == h.lo())
+                .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
+                .limit(MAX_PORTS)
+                .map(e -> e.getKey().port() + ":" + String.format(Locale.ROOT, "%.2f", e.getValue()[1] / (double) e.getValue()[0]))
+                .collect(Collectors.joining(" "));
+        Severity severity = overflows > 0 ? Severity.HIGH
+                : h.peak() >= 50_000 ? Severity.MEDIUM
+                : h.peak() >= 10_000 ? Severity.LOW : Severity.INFO;
+        StringBuilder b = new StringBuilder();
+        b.append(host).append(" held up to ").append(h.peak()).append(" TIME_WAIT sockets at once (")
+                .append(h.entered()).append(" in all, ").append(Phrases.seconds(h.timeWaitNanos())).append(" each)");
+        if (!shares.isEmpty()) {
+            b.append("; as a server it closed first on ").append(shares.replace(" ", ", ").replaceAll("(\\d+):([0-9.]+)", "port $1: $2"))
+                    .append(" of connections, and the first closer is the one that holds TIME_WAIT");
+        }
+        if (overflows > 0) {
+            b.append("; ").append(overflows).append(overflows == 1 ? " RST showed" : " RSTs showed")
+                    .append(" its TIME_WAIT table overflowing (tcp_max_tw_buckets)");
+        }
+        b.append('.');
+        Finding.FindingCore core = new Finding.FindingCore(HazardId.TIME_WAIT_PRESSURE, severity, h.firstTime(),
+                h.lastTime(), null, null, null, null, null, List.of(), b.toString());
+        ctx.emit(new TimeWaitPressureFinding(core, host, h.peak(), h.peakTime(), shares));
+    }
+}

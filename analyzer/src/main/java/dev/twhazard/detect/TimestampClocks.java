@@ -1,0 +1,158 @@
+package dev.twhazard.detect;
+
+import dev.twhazard.flow.Seq;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Estimates how many TCP timestamp clocks send from one IP address toward another: one per host
+ * normally, several when hosts share the address behind a NAT.
+ *
+ * <p>A clock is tracked as its last (TSval, capture time) point. A later observation belongs to
+ * that clock when its TSval has advanced by no more than a 1 kHz clock could (RFC 7323 5.4
+ * allows 1 ms to 1 s per tick; Linux, FreeBSD, macOS and Windows tick at 1 kHz or slower), with a
+ * little slack. Another host's clock has an unrelated offset, so it almost never fits.
+ *
+ * <p>Whether clocks are comparable across connections depends on the sender's stack: Linux since
+ * 4.10 adds a random offset per address pair, and recent kernels (6.18 checked) one per 4-tuple
+ * ({@code secure_tcp_seq_and_ts_off}); {@code tcp_timestamps=2} and older stacks use one clock.
+ * The estimator tells the two apart from the data: when nearly every new quadruple brings a clock
+ * of its own, offsets are per connection, TSvals of different quadruples are not comparable, and
+ * only incarnations of the same quadruple can be compared (they share the 4-tuple's offset).
+ */
+final class TimestampClocks {
+
+    /** Clock points kept per set; older points are forgotten first. */
+    private static final int MAX_CLOCKS = 16;
+    /** Quadruples per source followed across incarnations. */
+    private static final int MAX_QUADRUPLES = 4096;
+    /** The fastest clock assumed: 1 kHz, plus 10% and a few ticks of slack. */
+    private static final double MAX_TICKS_PER_NANO = 1.1e-6;
+    private static final int SLACK_TICKS = 50;
+    /** First incarnations needed before deciding whether offsets are per connection. */
+    private static final int MIN_EVIDENCE = 3;
+
+    /** A set of clocks, each as its newest (TSval, time) point. */
+    static final class ClockSet {
+        private final int[] ts = new int[MAX_CLOCKS];
+        private final long[] time = new long[MAX_CLOCKS];
+        private int size;
+
+        /** Index of the clock the observation fits, or -1. */
+        int match(int tsVal, long t) {
+            for (int i = 0; i < size; i++) {
+                long dt = t - time[i];
+                int d = Seq.diff(tsVal, ts[i]);
+                if (dt >= -1_000_000L && d >= -2 && d <= (long) (Math.max(0, dt) * MAX_TICKS_PER_NANO) + SLACK_TICKS) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+
+        /** Adds the observation to its clock, or as a new clock; true when the clock is new. */
+        boolean observe(int tsVal, long t) {
+            int i = match(tsVal, t);
+            if (i >= 0) {
+                if (Seq.after(tsVal, ts[i])) {
+                    ts[i] = tsVal;
+                }
+                time[i] = Math.max(time[i], t);
+                return false;
+            }
+            if (size < MAX_CLOCKS) {
+                i = size++;
+            } else {
+                i = 0;
+                for (int j = 1; j < size; j++) {
+                    if (time[j] < time[i]) {
+                        i = j;
+                    }
+                }
+            }
+            ts[i] = tsVal;
+            time[i] = t;
+            return true;
+        }
+
+        int size() {
+            return size;
+        }
+    }
+
+    /** What is known of one (source IP, destination IP). */
+    static final class Source {
+        final ClockSet clocks = new ClockSet();
+        int firstIncarnations;
+        int firstIncarnationsWithNewClock;
+        boolean hasLatest;
+        int latestTs;
+        long latestTsTime;
+        int maxClocksOnOneQuadruple = 1;
+        final Map<Integer, ClockSet> perQuadruple = new HashMap<>();
+
+        /** Offsets are per connection: TSvals of different quadruples say nothing about hosts. */
+        boolean perConnectionOffsets() {
+            return firstIncarnations >= MIN_EVIDENCE && firstIncarnationsWithNewClock * 2 > firstIncarnations;
+        }
+
+        /** Enough evidence that TSvals of different quadruples come from few shared clocks. */
+        boolean comparable() {
+            return firstIncarnations >= MIN_EVIDENCE && !perConnectionOffsets();
+        }
+
+        int clocks() {
+            return comparable() ? Math.max(clocks.size(), maxClocksOnOneQuadruple) : maxClocksOnOneQuadruple;
+        }
+    }
+
+    private record Key(long srcHi, long srcLo, long dstHi, long dstLo) {
+    }
+
+    private final Map<Key, Source> sources = new HashMap<>();
+
+    Source source(long srcHi, long srcLo, long dstHi, long dstLo) {
+        return sources.computeIfAbsent(new Key(srcHi, srcLo, dstHi, dstLo), k -> new Source());
+    }
+
+    /**
+     * Records the TSval of an incarnation's first segment from the source.
+     *
+     * @param ports the quadruple's ports (source port in the high half)
+     * @param incarnation the incarnation's number on its quadruple
+     * @param prevTs the same end's last TSval in the previous incarnation of this quadruple
+     * @param prevTsTime when that TSval was seen, or 0 if there is none
+     */
+    void observeFirst(Source src, int ports, int incarnation, int tsVal, long t, int prevTs, long prevTsTime) {
+        boolean newClock = src.clocks.observe(tsVal, t);
+        if (incarnation == 1) {
+            src.firstIncarnations++;
+            if (newClock) {
+                src.firstIncarnationsWithNewClock++;
+            }
+        } else {
+            ClockSet quad = src.perQuadruple.get(ports);
+            if (quad == null && src.perQuadruple.size() < MAX_QUADRUPLES) {
+                quad = new ClockSet();
+                src.perQuadruple.put(ports, quad);
+                if (prevTsTime != 0) {
+                    quad.observe(prevTs, prevTsTime);
+                }
+            }
+            if (quad != null) {
+                quad.observe(tsVal, t);
+                src.maxClocksOnOneQuadruple = Math.max(src.maxClocksOnOneQuadruple, quad.size());
+            }
+        }
+        remember(src, tsVal, t);
+    }
+
+    /** The newest TSval the source sent (Linux kept this per peer for tcp_tw_recycle). */
+    void remember(Source src, int tsVal, long t) {
+        if (!src.hasLatest || Seq.after(tsVal, src.latestTs)) {
+            src.latestTs = tsVal;
+            src.latestTsTime = t;
+            src.hasLatest = true;
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package dev.twhazard.flow;
+
+import dev.twhazard.decode.TcpSegment;
+
+/**
+ * What one endpoint of an incarnation has sent, as seen at the capture point: its ISN, the
+ * highest sequence number it reached, the highest acknowledgment it sent (its rcv_nxt as the
+ * wire shows it), its window, its timestamps and its FIN. Mutable and reused from a pool; all
+ * sequence and timestamp comparisons go through {@link Seq}.
+ */
+public final class EndpointTrack {
+
+    /** How many recent TSvals are kept to tolerate reordering at the capture point. */
+    static final int TS_RING = 4;
+    /** How many recent segment signatures are kept to recognise mirror-port duplicates. */
+    static final int SIG_RING = 4;
+
+    boolean isnKnown;
+    int isn;
+    /** True once any segment from this endpoint was seen. */
+    boolean sent;
+    /** Lowest sequence number seen (for connections first seen mid-stream). */
+    int minSeq;
+    /** snd_nxt as seen: the highest seq + segment length sent (RFC 9293 3.4). */
+    int sndNxt;
+    boolean ackSent;
+    /** The highest acknowledgment this endpoint sent: its rcv_nxt as far as the wire shows. */
+    int maxAckSent;
+    /** Raw window field of the last segment this endpoint sent. */
+    int window;
+    /** Window scale offered in its SYN, or -1 (RFC 7323 2.2). */
+    int windowScaleOffered = -1;
+    /** Largest window it advertised, scaled: bounds how old an ACK its peer accepts (RFC 5961 5.2). */
+    long maxWindowScaled;
+
+    boolean tsSeen;
+    int firstTsVal;
+    long firstTsTime;
+    /** The newest TSval this endpoint sent: what its peer holds as TS.Recent (RFC 7323 4.3). */
+    int lastTsVal;
+    long lastTsTime;
+    final int[] tsRing = new int[TS_RING];
+    int tsRingSize;
+    int tsRingPos;
+
+    boolean finSent;
+    /** Sequence number the FIN occupies. */
+    int finSeq;
+    long finTime;
+    long finFrame;
+    int finTransmissions;
+    /** True once the peer acknowledged the FIN. */
+    boolean finAcked;
+    long finAckedTime;
+
+    long lastTime;
+    long lastFrame;
+    /** Flags and data of the last segment, for "what did it answer" questions. */
+    int lastFlags;
+    int lastSeq;
+    int lastAck;
+    int lastPayload;
+
+    private final long[] sig = new long[SIG_RING];
+    private final long[] sigTime = new long[SIG_RING];
+    private int sigPos;
+
+    void reset() {
+        isnKnown = sent = ackSent = tsSeen = finSent = finAcked = false;
+        isn = minSeq = sndNxt = maxAckSent = window = 0;
+        windowScaleOffered = -1;
+        maxWindowScaled = 0;
+        firstTsVal = lastTsVal = 0;
+        firstTsTime = lastTsTime = 0;
+        tsRingSize = tsRingPos = 0;
+        finSeq = finTransmissions = 0;
+        finTime = finFrame = finAckedTime = 0;
+        lastTime = lastFrame = 0;
+        lastFlags = lastSeq = lastAck = lastPayload = 0;
+        for (int i = 0; i < SIG_RING; i++) {
+            sig[i] = 0;
+            sigTime[i] = Long.MIN_VALUE;
+        }
+        sigPos = 0;
+    }
+
+    EndpointTrack() {
+        reset();
+    }
+
+    public boolean isnKnown() {
+        return isnKnown;
+    }
+
+    public int isn() {
+        return isn;
+    }
+
+    public int sndNxt() {
+        return sndNxt;
+    }
+
+    public int minSeq() {
+        return minSeq;
+    }
+
+    public boolean ackSent() {
+        return ackSent;
+    }
+
+    public int maxAckSent() {
+        return maxAckSent;
+    }
+
+    public int windowScaleOffered() {
+        return windowScaleOffered;
+    }
+
+    public boolean tsSeen() {
+        return tsSeen;
+    }
+
+    public int firstTsVal() {
+        return firstTsVal;
+    }
+
+    public long firstTsTime() {
+        return firstTsTime;
+    }
+
+    public int lastTsVal() {
+        return lastTsVal;
+    }
+
+    public long lastTsTime() {
+        return lastTsTime;
+    }
+
+    public boolean finSent() {
+        return finSent;
+    }
+
+    public int finSeq() {
+        return finSeq;
+    }
+
+    public boolean finAcked() {
+        return finAcked;
+    }
+
+    public long finAckedTime() {
+        return finAckedTime;
+    }
+
+    public int finTransmissions() {
+        return finTransmissions;
+    }
+
+    public long finTime() {
+        return finTime;
+    }
+
+    public long finFrame() {
+        return finFrame;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    public long maxWindowScaled() {
+        return maxWindowScaled;
+    }
+
+    public int lastFlags() {
+        return lastFlags;
+    }
+
+    public int lastAck() {
+        return lastAck;
+    }
+
+    public int lastSeq() {
+        return lastSeq;
+    }
+
+    public int lastPayload() {
+        return lastPayload;
+    }
+
+    public long lastTime() {
+        return lastTime;
+    }
+
+    public long lastFrame() {
+        return lastFrame;
+    }
+
+    /**
+     * True when {@code tsVal} is older than every one of the last few TSvals this endpoint sent,
+     * by more than PAWS's one-tick window (RFC 7323 5.3; Linux {@code TCP_PAWS_WINDOW}). Looking
+     * at several recent values, not only the newest, keeps a capture that reordered a few
+     * packets from looking like a regression.
+     */
+    public boolean tsRegresses(int tsVal) {
+        if (tsRingSize == 0) {
+            return false;
+        }
+        for (int i = 0; i < tsRingSize; i++) {
+            if (Seq.diff(tsRing[i], tsVal) <= 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void noteTimestamp(int tsVal, long time) {
+        if (!tsSeen) {
+            tsSeen = true;
+            firstTsVal = tsVal;
+            firstTsTime = time;
+            lastTsVal = tsVal;
+            lastTsTime = time;
+        } else if (Seq.afterOrEqual(tsVal, lastTsVal)) {
+            lastTsVal = tsVal;
+            lastTsTime = time;
+        }
+        tsRing[tsRingPos] = tsVal;
+        tsRingPos = (tsRingPos + 1) % TS_RING;
+        if (tsRingSize < TS_RING) {
+            tsRingSize++;
+        }
+    }
+
+    /**
+     * Records the segment's signature and says whether it repeats one of the last few segments
+     * from this endpoint (see {@link #signature}).
+     */
+    boolean isDuplicate(TcpSegment seg) {
+        long s = signature(seg);
+        long window = duplicateWindow(seg);
+        long now = seg.timestampNanos;
+        for (int i = 0; i < SIG_RING; i++) {
+            if (sig[i] == s && sigTime[i] != Long.MIN_VALUE && now - sigTime[i] <= window) {
+                return true;
+            }
+        }
+        sig[sigPos] = s;
+        sigTime[sigPos] = now;
+        sigPos = (sigPos + 1) % SIG_RING;
+        return false;
+    }
+
+    /**
+     * A hash of every field that a copy of a packet repeats. A mirror port or an "any" capture
+     * delivers one packet twice; the copy has every TCP field and the IP identification equal. A
+     * retransmission differs in IP ID (Linux counts it per packet) or TSval, or comes at least
+     * an RTO (200 ms minimum) later.
+     */
+    static long signature(TcpSegment seg) {
+        long s = seg.seq;
+        s = s * 0x9E3779B97F4A7C15L + seg.ack;
+        s = s * 0x9E3779B97F4A7C15L + ((long) seg.flags << 32 | (seg.payloadLength & 0xFFFFFFFFL));
+        s = s * 0x9E3779B97F4A7C15L + seg.window;
+        s = s * 0x9E3779B97F4A7C15L + (seg.hasTimestamps ? seg.tsVal : 0x5A5A5A5A);
+        s = s * 0x9E3779B97F4A7C15L + (seg.hasTimestamps ? seg.tsEcr : 0);
+        s = s * 0x9E3779B97F4A7C15L + seg.ipId;
+        return s;
+    }
+
+    /** How far apart two equal signatures may be and still be one packet seen twice. */
+    static long duplicateWindow(TcpSegment seg) {
+        boolean distinguishing = seg.hasTimestamps || (seg.ipVersion == 4 && seg.ipId != 0);
+        return distinguishing ? 1_000_000_000L : 2_000_000L;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.twhazard.flow;
+
+import dev.twhazard.decode.TcpSegment;
+import java.util.function.Consumer;
+
+/**
+ * Flows by quadruple, independent of direction: an open-addressing table with linear probing
+ * over {@code Flow} references and their cached hashes, so a lookup allocates nothing and a
+ * probe compares the full key only when the hash matches. Deletion shifts later entries back
+ * (Knuth's algorithm R) instead of leaving tombstones.
+ */
+public final class FlowTable {
+
+    private static final float MAX_LOAD = 0.6f;
+
+    private Flow[] slots;
+    private int[] hashes;
+    private int mask;
+    private int size;
+    private int lastSide;
+
+    public FlowTable(int expectedFlows) {
+        int cap = Integer.highestOneBit(Math.max(16, (int) (expectedFlows / MAX_LOAD)) - 1) << 1;
+        slots = new Flow[cap];
+        hashes = new int[cap];
+        mask = cap - 1;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The side (0 = A, 1 = B) the segment of the last {@link #getOrCreate} call was sent from. */
+    public int lastSide() {
+        return lastSide;
+    }
+
+    /**
+     * The flow of the segment's quadruple, created when new. Sets {@link #lastSide()}.
+     * Allocates only when it creates a flow (or grows the table).
+     */
+    public Flow getOrCreate(TcpSegment seg) {
+        boolean srcIsA = compare(seg.srcHi, seg.srcLo, seg.srcPort, seg.dstHi, seg.dstLo, seg.dstPort) <= 0;
+        long aHi = srcIsA ? seg.srcHi : seg.dstHi;
+        long aLo = srcIsA ? seg.srcLo : seg.dstLo;
+        int aPort = srcIsA ? seg.srcPort : seg.dstPort;
+        long bHi = srcIsA ? seg.dstHi : seg.srcHi;
+        long bLo = srcIsA ? seg.dstLo : seg.srcLo;
+        int bPort = srcIsA ? seg.dstPort : seg.srcPort;
+        lastSide = srcIsA ? 0 : 1;
+        int h = hash(aHi, aLo, aPort, bHi, bLo, bPort);
+        int i = h & mask;
+        while (true) {
+            Flow f = slots[i];
+            if (f == null) {
+                break;
+            }
+            if (hashes[i] == h && f.aPort == aPort && f.bPort == bPort && f.aLo == aLo && f.bLo == bLo
+                    && f.aHi == aHi && f.bHi == bHi) {
+                return f;
+            }
+            i = (i + 1) & mask;
+        }
+        Flow f = new Flow(aHi, aLo, aPort, bHi, bLo, bPort, h);
+        slots[i] = f;
+        hashes[i] = h;
+        if (++size > MAX_LOAD * slots.length) {
+            grow();
+        }
+        return f;
+    }
+
+    /** Removes the flow (found by identity). */
+    public void remove(Flow flow) {
+        int i = flow.hash & mask;
+        while (slots[i] != null && slots[i] != flow) {
+            i = (i + 1) & mask;
+        }
+        if (slots[i] == null) {
+            return;
+        }
+        deleteAt(i);
+    }
+
+    /** Visits every flow; the visitor must not add or remove flows. */
+    public void forEach(Consumer<Flow> visitor) {
+        for (Flow f : slots) {
+            if (f != null) {
+                visitor.accept(f);
+            }
+        }
+    }
+
+    private void deleteAt(int i) {
+        slots[i] = null;
+        size--;
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            Flow f = slots[j];
+            if (f == null) {
+                return;
+            }
+            int home = hashes[j] & mask;
+            // Move f back into the hole at i unless its home lies cyclically in (i, j].
+            boolean homeInRange = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (!homeInRange) {
+                slots[i] = f;
+                hashes[i] = hashes[j];
+                slots[j] = null;
+                i = j;
+            }
+        }
+    }
+
+    private void grow() {
+        Flow[] old = slots;
+        slots = new Flow[old.length * 2];
+        hashes = new int[old.length * 2];
+        mask = slots.length - 1;
+        for (Flow f : old) {
+            if (f != null) {
+                int i = f.hash & mask;
+                while (slots[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = f;
+                hashes[i] = f.hash;
+            }
+        }
+    }
+
+    /** Orders endpoints by address, then port, unsigned. */
+    static int compare(long hi1, long lo1, int port1, long hi2, long lo2, int port2) {
+        int c = Long.compareUnsigned(hi1, hi2);
+        if (c != 0) {
+            return c;
+        }
+        c = Long.compareUnsigned(lo1, lo2);
+        if (c != 0) {
+            return c;
+        }
+        return Integer.compare(port1, port2);
+    }
+
+    static int hash(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
+        long h = aLo * 0x9E3779B97F4A7C15L;
+        h ^= bLo * 0xC2B2AE3D27D4EB4FL;
+        h ^= (aHi ^ Long.rotateLeft(bHi, 29)) * 0x165667B19E3779F9L;
+        h ^= ((long) aPort << 16 | bPort) * 0xD6E8FEB86659FD93L;
+        h ^= h >>> 32;
+        h *= 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 29));
+    }
+}
