@@ -24,7 +24,10 @@ public final class TcpSegment {
     public static final int CWR = 0x80;
     public static final int NS = 0x100;
 
-    /** Bits of {@link #tunnels}: each encapsulation that was removed to reach the inner TCP. */
+    /**
+     * Bits of {@link #tunnels}: each encapsulation that was removed to reach the inner TCP. ERSPAN
+     * rides on GRE, so an ERSPAN bit comes with {@link #TUNNEL_GRE}.
+     */
     public static final int TUNNEL_VXLAN = 1;
     public static final int TUNNEL_GENEVE = 1 << 1;
     public static final int TUNNEL_GRE = 1 << 2;
@@ -33,6 +36,10 @@ public final class TcpSegment {
     public static final int TUNNEL_GTPU = 1 << 5;
     public static final int TUNNEL_MPLS = 1 << 6;
     public static final int TUNNEL_IP_IN_IP = 1 << 7;
+    /** ERSPAN type I: GRE protocol 0x88BE without a sequence number, hence no ERSPAN header. */
+    public static final int TUNNEL_ERSPAN1 = 1 << 8;
+    /** PPPoE session stage (RFC 2516). */
+    public static final int TUNNEL_PPPOE = 1 << 9;
 
     public static final int MAX_VLANS = 4;
 
