@@ -97,7 +97,17 @@ public final class CaptureReaders {
                 throw new CaptureFormatException(name, 0, "gzip header: " + e.getMessage() + " (expected: a complete gzip header)");
             }
         }
-        return reader(new CaptureInput(data, source, gzip, capacity), name, gzip, warnings);
+        CaptureInput input = new CaptureInput(data, source, gzip, capacity);
+        try {
+            return reader(input, name, gzip, warnings);
+        } catch (CaptureFormatException e) {
+            // A header cut short by damaged compression: the damage is the thing to report.
+            String problem = input.sourceProblem();
+            if (problem != null) {
+                throw new CaptureFormatException(name, input.offset() + input.available(), problem);
+            }
+            throw e;
+        }
     }
 
     private static CaptureReader reader(CaptureInput input, String name, boolean gzip, Consumer<CaptureWarning> warnings)
