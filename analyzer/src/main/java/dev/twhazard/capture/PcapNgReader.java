@@ -1,6 +1,7 @@
 package dev.twhazard.capture;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.function.Consumer;
@@ -107,6 +108,7 @@ final class PcapNgReader extends AbstractCaptureReader {
 
     private static final int NOTICE_SIMPLE_PACKET_TIME = 1 << 8;
     private static final int NOTICE_TOO_MANY_INTERFACES = 1 << 9;
+    private static final int NOTICE_TIMESTAMP_OUT_OF_RANGE = 1 << 10;
 
     /** The current section's byte order is the opposite of the buffer's (big-endian). */
     private boolean swapped;
@@ -119,6 +121,8 @@ final class PcapNgReader extends AbstractCaptureReader {
     private byte[] scaleKind = new byte[4];
     private long[] scale = new long[4];
     private long[] offsetNanos = new long[4];
+    /** Largest timestamp (unsigned, in the interface's units) whose nanoseconds fit a long. */
+    private long[] maxUnits = new long[4];
     private int[] digits = new int[4];
 
     /**
@@ -264,8 +268,8 @@ final class PcapNgReader extends AbstractCaptureReader {
         if (snapLength != 0) {
             captured = Math.min(captured, snapLength);
         }
-        noticeOnce(NOTICE_SIMPLE_PACKET_TIME, offset, frameNumber, "simple packet block: no timestamp"
-                + " (expected: none, per the format; the previous packet's timestamp is used)");
+        noticeOnce(NOTICE_SIMPLE_PACKET_TIME, offset, frameNumber, "simple packet block: has no timestamp field"
+                + " (expected: enhanced packet blocks for timing; the previous packet's time is used)");
         return packet(offset, 0, false, 0, p + SPB_DATA, (int) captured, original);
     }
 
@@ -305,6 +309,11 @@ final class PcapNgReader extends AbstractCaptureReader {
         if (captured > snapLength && snapLength != 0) {
             noticeOnce(NOTICE_CAPTURED_ABOVE_SNAPLEN, offset, frameNumber, "captured length " + captured
                     + " exceeds interface " + i + "'s snapshot length (expected: at most " + snapLength + ")");
+        }
+        if (timed && Long.compareUnsigned(timestamp, maxUnits[i]) > 0) {
+            noticeOnce(NOTICE_TIMESTAMP_OUT_OF_RANGE, offset, frameNumber, "timestamp " + Long.toUnsignedString(timestamp)
+                    + " units of interface " + i + " is after the year 2262 (expected: within the range of"
+                    + " nanoseconds since 1970 in a signed 64-bit number; the value wraps around)");
         }
         long nanos = timed ? toNanos(i, timestamp) : timestampNanos;
         timestampDigits = digits[i];
@@ -520,12 +529,25 @@ final class PcapNgReader extends AbstractCaptureReader {
             // 2^-19 s is coarser than a microsecond, 2^-20 s finer.
             digits[index] = n <= 19 ? 6 : 9;
         }
+        maxUnits[index] = maxUnits(scaleKind[index], scale[index]);
         if (Math.abs(tsoffset) > Long.MAX_VALUE / NANOS_PER_SECOND) {
             warn(CaptureWarning.Kind.NOTICE, offset, frameNumber + 1, "if_tsoffset " + tsoffset
                     + " s (expected: within 292 years; the option is ignored)");
             tsoffset = 0;
         }
         offsetNanos[index] = tsoffset * NANOS_PER_SECOND;
+    }
+
+    /** Once per interface, so BigInteger is fine here. */
+    private static long maxUnits(byte kind, long scale) {
+        BigInteger max = BigInteger.valueOf(Long.MAX_VALUE);
+        BigInteger units = switch (kind) {
+            case SCALE_MULTIPLY -> scale == 0 ? null : max.divide(BigInteger.valueOf(scale));
+            case SCALE_DIVIDE -> null;
+            default -> max.shiftLeft((int) scale).divide(BigInteger.valueOf(NANOS_PER_SECOND));
+        };
+        BigInteger unsignedMax = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        return units == null || units.compareTo(unsignedMax) > 0 ? -1L : units.longValue();
     }
 
     /** 10^e for e in 0..19, the last one as an unsigned 64-bit value. */
@@ -552,6 +574,7 @@ final class PcapNgReader extends AbstractCaptureReader {
             scaleKind = Arrays.copyOf(scaleKind, capacity);
             scale = Arrays.copyOf(scale, capacity);
             offsetNanos = Arrays.copyOf(offsetNanos, capacity);
+            maxUnits = Arrays.copyOf(maxUnits, capacity);
             digits = Arrays.copyOf(digits, capacity);
         }
         interfaceLinkType[i] = -1;
