@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  */
 final class PcapNgReader extends AbstractCaptureReader {
 
-    // Block types, draft-ietf-opsawg-pcapng section 11.1; the Packet Block is in Appendix A.
+    // Block types, draft-ietf-opsawg-pcapng's Block Type Codes; the Packet Block is in Appendix A.
     static final int SECTION_HEADER_BLOCK = 0x0A0D0D0A;
     static final int INTERFACE_DESCRIPTION_BLOCK = 0x00000001;
     static final int PACKET_BLOCK = 0x00000002;

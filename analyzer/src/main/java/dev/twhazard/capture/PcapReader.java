@@ -23,6 +23,9 @@ final class PcapReader extends AbstractCaptureReader {
     static final int MAGIC = 0;
     static final int MAJOR_VERSION = 4;
     static final int MINOR_VERSION = 6;
+    /** Formerly thiszone and sigfigs; written as 0 and ignored on reading. */
+    static final int RESERVED_1 = 8;
+    static final int RESERVED_2 = 12;
     static final int SNAPLEN = 16;
     static final int LINK_TYPE_AND_INFO = 20;
     static final int FILE_HEADER_LENGTH = 24;

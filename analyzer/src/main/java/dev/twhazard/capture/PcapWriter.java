@@ -43,8 +43,8 @@ public final class PcapWriter implements Closeable, Flushable {
         buffer.putInt(PcapReader.MAGIC, nanosecond ? PcapReader.MAGIC_NANOSECONDS : PcapReader.MAGIC_MICROSECONDS);
         buffer.putShort(PcapReader.MAJOR_VERSION, (short) VERSION_MAJOR);
         buffer.putShort(PcapReader.MINOR_VERSION, (short) VERSION_MINOR);
-        // Bytes 8 to 15 (the old time zone and accuracy fields) must be 0.
-        buffer.putLong(8, 0);
+        buffer.putInt(PcapReader.RESERVED_1, 0);
+        buffer.putInt(PcapReader.RESERVED_2, 0);
         buffer.putInt(PcapReader.SNAPLEN, snaplen);
         buffer.putInt(PcapReader.LINK_TYPE_AND_INFO, linkType & PcapReader.LINK_TYPE_MASK);
         buffer.position(PcapReader.FILE_HEADER_LENGTH);
