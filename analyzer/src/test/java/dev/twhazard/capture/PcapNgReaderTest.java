@@ -407,6 +407,28 @@ class PcapNgReaderTest {
         }
 
         @Test
+        void timestampBeyondTheNanosecondRangeIsANotice() throws Exception {
+            byte[] late = EPB_LE.clone();
+            Arrays.fill(late, 12, 20, (byte) 0xFF); // 2^64 - 1 microseconds
+            ReadResult r = read(concat(SHB_LE, IDB_LE_ETHERNET, late, late));
+            assertEquals(2, r.packets().size());
+            assertEquals(List.of(Kind.NOTICE), kinds(r));
+            assertTrue(r.warnings().get(0).message().startsWith("timestamp 18446744073709551615 units of interface 0"
+                    + " is after the year 2262"), r.warnings().get(0).message());
+        }
+
+        @Test
+        void badInterfaceOptionsAreNoticesAndTheDefaultsHold() throws Exception {
+            ReadResult r = read(concat(SHB_LE, hex(
+                    "01000000", "20000000", "0100 0000", "00000400",
+                    "0900 0200 0909 0000",  // if_tsresol with length 2: ignored
+                    "0e00 4000",            // if_tsoffset claiming 64 bytes: overruns the block
+                    "20000000"), EPB_LE));
+            assertEquals(List.of(Kind.NOTICE, Kind.NOTICE), kinds(r));
+            assertEquals(EPB_NANOS, r.packets().get(0).timestampNanos());
+        }
+
+        @Test
         void firstSectionWithBadByteOrderMagicIsAFormatError() {
             byte[] bad = SHB_LE.clone();
             bad[8] = 0x11;
