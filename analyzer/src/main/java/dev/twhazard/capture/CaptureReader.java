@@ -45,10 +45,10 @@ public interface CaptureReader extends Closeable {
     boolean next() throws IOException;
 
     /**
-     * 1-based frame number of the current record; equal to Wireshark's {@code frame.number} and to
-     * the order capinfos counts packets in. (In a pcapng file that holds Custom Blocks or systemd
-     * Journal Export Blocks, Wireshark numbers those blocks as frames too; we do not, since they
-     * are no packets, so there our numbers run behind Wireshark's after the first such block.)
+     * 1-based frame number of the current record; equal to Wireshark's {@code frame.number}. In a
+     * pcapng file, Wireshark also numbers Custom Blocks and systemd Journal Export Blocks as
+     * frames; so do we (they take a number but deliver no packet), so that frame numbers match
+     * what the user sees in Wireshark.
      */
     long frameNumber();
 

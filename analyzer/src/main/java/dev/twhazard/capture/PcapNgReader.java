@@ -34,6 +34,8 @@ final class PcapNgReader extends AbstractCaptureReader {
     static final int INTERFACE_STATISTICS_BLOCK = 0x00000005;
     static final int ENHANCED_PACKET_BLOCK = 0x00000006;
     static final int DECRYPTION_SECRETS_BLOCK = 0x0000000A;
+    /** systemd Journal Export Block (draft-ietf-opsawg-pcapng, block type 9). */
+    static final int SYSTEMD_JOURNAL_EXPORT_BLOCK = 0x00000009;
     static final int CUSTOM_BLOCK = 0x00000BAD;
     static final int CUSTOM_BLOCK_NO_COPY = 0x40000BAD;
 
@@ -171,6 +173,13 @@ final class PcapNgReader extends AbstractCaptureReader {
                     more = outcome == SKIPPED;
                 }
                 case INTERFACE_DESCRIPTION_BLOCK -> more = readInterfaceDescription(offset, length);
+                case CUSTOM_BLOCK, CUSTOM_BLOCK_NO_COPY, SYSTEMD_JOURNAL_EXPORT_BLOCK -> {
+                    // Wireshark presents these blocks as records of their own and gives it a frame
+                    // number, so it takes one here too: the frame numbers of later packets must
+                    // match what the user sees in Wireshark. It carries no packet and is not read.
+                    frameNumber++;
+                    more = skipBlock(type, offset, length);
+                }
                 default -> more = skipBlock(type, offset, length);
             }
             if (!more) {
