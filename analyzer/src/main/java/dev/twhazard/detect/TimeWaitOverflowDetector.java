@@ -37,6 +37,8 @@ import java.util.Map;
 public final class TimeWaitOverflowDetector implements Detector {
 
     static final int DECISION_WINDOW_SECONDS = 5;
+    /** No FIN_WAIT_2 timeout is shorter than this, so a RST sooner means no state was kept. */
+    private static final long FIN_WAIT_2_SURE_NANOS = 2_000_000_000L;
     private static final long DECISION_WINDOW_NANOS = DECISION_WINDOW_SECONDS * 1_000_000_000L;
 
     private record HostKey(long hi, long lo) {
@@ -107,15 +109,18 @@ public final class TimeWaitOverflowDetector implements Detector {
             ctx.classify("rst_after_fin_unprompted");
             return;
         }
-        int peerEnd = peer.lastSeq() + peer.lastPayload();
-        if (peer.lastPayload() > 0 && Seq.after(peerEnd, closer.maxAckSent())) {
-            // New data after a half-duplex close is reset by a live socket too (TCPAbortOnData).
+        int peerDataEnd = peer.sndNxt() - (peer.finSent() ? 1 : 0);
+        if (Seq.after(peerDataEnd, closer.maxAckSent())) {
+            // The peer sent data the closer never acknowledged: a live socket that was closed
+            // resets on new data too (Linux TCPAbortOnData), e.g. a TLS close_notify after the FIN.
             ctx.classify("rst_on_data_after_close");
             return;
         }
         long since = e.time() - closer.finAckedTime();
-        if (since >= ctx.timeWaitNanos(e.flow(), x)) {
-            ctx.classify("rst_after_fin_wait_2_expired");
+        if (since > FIN_WAIT_2_SURE_NANOS) {
+            // An orphaned FIN_WAIT_2 ends after tcp_fin_timeout (often tuned far below 60 s), and
+            // then a RST is the right answer; only an answer this soon proves no state was kept.
+            ctx.classify("rst_after_fin_wait_2_maybe_expired");
             return;
         }
         boolean finAgain = (peer.lastFlags() & dev.twhazard.decode.TcpSegment.FIN) != 0 && peer.finTransmissions() > 1;

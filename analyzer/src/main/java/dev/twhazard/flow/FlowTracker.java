@@ -552,7 +552,9 @@ public final class FlowTracker {
             }
         }
 
-        if (inc.synAckSeen && !inc.established && s == inc.clientSide && ack && seg.ack == peer.isn + 1 && !rst) {
+        boolean completesHandshake = inc.synAckSeen && !inc.established && s == inc.clientSide && ack
+                && seg.ack == peer.isn + 1 && !rst;
+        if (completesHandshake) {
             inc.established = true;
             inc.establishedTime = e.time();
         }
@@ -574,7 +576,7 @@ public final class FlowTracker {
             return;
         }
         updateEndpoint(inc, s, seg, e.time(), e.frame());
-        e.role = SegmentRole.DATA;
+        e.role = completesHandshake && seg.payloadLength == 0 ? SegmentRole.HANDSHAKE_ACK : SegmentRole.DATA;
         if (seg.has(TcpSegment.FIN)) {
             fin(e, inc, me, peer);
         }

@@ -26,6 +26,8 @@ public final class AnalysisRun {
     private SegmentPipeline.PacketFilter filter;
     private long since = Long.MIN_VALUE;
     private long until = Long.MAX_VALUE;
+    private Runnable perRecord = () -> { };
+    private volatile MergedCaptureReader reader;
 
     public AnalysisRun(AnalyzerConfig config, FindingWriter writer, Predicate<Finding> show) {
         this.config = config;
@@ -36,6 +38,18 @@ public final class AnalysisRun {
     public AnalysisRun filter(SegmentPipeline.PacketFilter f) {
         this.filter = f;
         return this;
+    }
+
+    /** Called once per record read, for progress. */
+    public AnalysisRun perRecord(Runnable r) {
+        this.perRecord = r;
+        return this;
+    }
+
+    /** Bytes read from the inputs so far (compressed bytes for gzip inputs). */
+    public long bytesRead() {
+        MergedCaptureReader r = reader;
+        return r == null ? 0 : r.sourceBytesRead();
     }
 
     public AnalysisRun timeRange(long sinceNanos, long untilNanos) {
@@ -53,7 +67,7 @@ public final class AnalysisRun {
     public RunSummary run(List<CaptureSource> inputs, Consumer<CaptureWarning> warnings,
                           Consumer<IOException> inputErrors) throws IOException {
         RunSummary summary = new RunSummary();
-        SegmentPipeline pipeline = new SegmentPipeline(summary).filter(filter).timeRange(since, until);
+        SegmentPipeline pipeline = new SegmentPipeline(summary).filter(filter).timeRange(since, until).perRecord(perRecord);
         IOException[] writeError = new IOException[1];
         HazardAnalyzer analyzer = new HazardAnalyzer(config, f -> {
             if (show.test(f) && writeError[0] == null) {
@@ -64,9 +78,10 @@ public final class AnalysisRun {
                 }
             }
         });
-        try (MergedCaptureReader reader = new MergedCaptureReader(inputs, pipeline.warnings(warnings), inputErrors)) {
-            pipeline.run(reader, analyzer::accept);
-            for (MergedCaptureReader.InputStats s : reader.inputStats()) {
+        try (MergedCaptureReader merged = new MergedCaptureReader(inputs, pipeline.warnings(warnings), inputErrors)) {
+            reader = merged;
+            pipeline.run(merged, analyzer::accept);
+            for (MergedCaptureReader.InputStats s : merged.inputStats()) {
                 summary.inputs.add(new RunSummary.Input(s.name(), s.packets(), s.warnings(), s.error()));
             }
         }

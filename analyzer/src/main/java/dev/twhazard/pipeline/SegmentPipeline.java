@@ -35,6 +35,7 @@ public final class SegmentPipeline {
     private final TcpSegment segment = new TcpSegment();
     private final long[] skippedByStatus = new long[DecodeStatus.values().length];
     private PacketFilter filter;
+    private Runnable perRecord = () -> { };
     private long sinceNanos = Long.MIN_VALUE;
     private long untilNanos = Long.MAX_VALUE;
     private long excluded;
@@ -46,6 +47,12 @@ public final class SegmentPipeline {
 
     public SegmentPipeline filter(PacketFilter f) {
         this.filter = f;
+        return this;
+    }
+
+    /** Called once per record read (a progress bar counts with it). */
+    public SegmentPipeline perRecord(Runnable r) {
+        this.perRecord = r;
         return this;
     }
 
@@ -77,6 +84,7 @@ public final class SegmentPipeline {
         try {
             while (reader.next()) {
                 read++;
+                perRecord.run();
                 long t = reader.timestampNanos();
                 if (t < first) {
                     first = t;

@@ -240,6 +240,53 @@ class DetectorRulesTest {
         }
 
         @Test
+        void finWait2WithoutBucketRstsThePeersFinAtOnce() {
+            Conversation.Wire w = new Conversation.Wire();
+            Conversation c = conn(w, 40003).isns(1000, 900_000).handshake(0).exchange(0.01, 100, 100);
+            c.fromServer(0.02, Conversation.F | Conversation.A, c.sNxt, c.cNxt, 0);
+            c.sNxt++;
+            c.fromClient(0.0201, Conversation.A, c.cNxt, c.sNxt, 0);
+            c.fromClient(0.1, Conversation.F | Conversation.A, c.cNxt, c.sNxt, 0);
+            c.fromServer(0.1001, Conversation.R, c.sNxt, 0, 0);
+            conn(w, 40004).isns(5, 6).handshake(10);
+            Result r = analyze(w.segments);
+            TwOverflowRstFinding f = (TwOverflowRstFinding) r.of(HazardId.TW_OVERFLOW_RST).get(0);
+            assertEquals("late_segment", f.trigger());
+        }
+
+        @Test
+        void dataAfterTheFinIsResetByALiveSocketToo() {
+            // http_espn-like TLS close: the client sends a close_notify after the server's FIN.
+            Conversation.Wire w = new Conversation.Wire();
+            Conversation c = conn(w, 40003).isns(1000, 900_000).handshake(0).exchange(0.01, 100, 100);
+            c.fromServer(0.02, Conversation.F | Conversation.A, c.sNxt, c.cNxt, 0);
+            c.sNxt++;
+            c.fromClient(0.0201, Conversation.A, c.cNxt, c.sNxt, 0);
+            c.fromClient(0.0202, Conversation.P | Conversation.A, c.cNxt, c.sNxt, 53);
+            c.cNxt += 53;
+            c.fromClient(0.0203, Conversation.F | Conversation.A, c.cNxt, c.sNxt, 0);
+            c.fromServer(0.11, Conversation.R, c.sNxt, 0, 0);
+            conn(w, 40004).isns(5, 6).handshake(10);
+            Result r = analyze(w.segments);
+            assertTrue(r.of(HazardId.TW_OVERFLOW_RST).isEmpty(), r.findings().toString());
+            assertEquals(1L, r.stats().classified().get("rst_on_data_after_close"));
+        }
+
+        @Test
+        void keepAliveLongAfterFinWait2MayMeetAnExpiredFinWait2() {
+            Conversation.Wire w = new Conversation.Wire();
+            Conversation c = conn(w, 40003).isns(1000, 900_000).handshake(0).exchange(0.01, 100, 100);
+            c.fromServer(0.02, Conversation.F | Conversation.A, c.sNxt, c.cNxt, 0);
+            c.sNxt++;
+            c.fromClient(0.0201, Conversation.A, c.cNxt, c.sNxt, 0);
+            c.fromClient(45.0, Conversation.A, c.cNxt - 1, c.sNxt, 0); // TCP keep-alive
+            c.fromServer(45.02, Conversation.R, c.sNxt, 0, 0);
+            conn(w, 40004).isns(5, 6).handshake(60);
+            Result r = analyze(w.segments);
+            assertTrue(r.of(HazardId.TW_OVERFLOW_RST).isEmpty(), r.findings().toString());
+        }
+
+        @Test
         void rstAfterTimeWaitExpiredIsNotOverflow() {
             Conversation.Wire w = new Conversation.Wire();
             Conversation c = conn(w, 40001).isns(1000, 900_000).handshake(0).serverCloses(0.02, true);
