@@ -25,7 +25,15 @@ tws_ss_stop
 tws_nstat_snap after
 tws_nstat_delta before after
 
-cat > "$TMPD/extra.json" <<EOF2
-{"notes": "client tcp_tw_reuse=1, ip_local_port_range 40000-40003, 20 connections 0.4 s apart, client closes first; TcpExtTWRecycled on the client counts connect() takeovers of TIME_WAIT quadruples (new ISN = old snd_nxt + 65537, tcp_twsk_unique)."}
+"$PY" - "$TRUTH" > "$TMPD/extra.json" <<'EOF2'
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1] + "/logs/client.jsonl")]
+t0 = min(e["t"] for e in ev)
+conns = [{"conn": e["conn"], "lport": e["lport"], "start_s": round(e["start"] - t0, 3)}
+         for e in ev if e["ev"] == "connected"]
+print(json.dumps({
+    "connections_in_order": conns,
+    "notes": "client tcp_tw_reuse=1, ip_local_port_range 40000-40003, 20 connections 0.4 s apart, client closes first; TcpExtTWRecycled on the client counts connect() takeovers of its own TIME_WAIT quadruples (allowed once the TW is older than tcp_tw_reuse_delay=1000 ms; new ISN = old snd_nxt + 65537, tcp_twsk_unique). Connections that did not take over a TW used a free port (ss_time_wait_peak shows all 4 ports in TIME_WAIT at once)."
+}, indent=1))
 EOF2
 tws_finish "Client-side tcp_tw_reuse=1: connect() takes over the client's own TIME_WAIT quadruples (4 local ports, 20 connections, client closes first)." "$TMPD/extra.json"
