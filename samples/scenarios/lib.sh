@@ -166,7 +166,7 @@ tws_topo_nat() {
 table ip twsnat {
     chain post {
         type nat hook postrouting priority srcnat; policy accept;
-        oifname "s0" ip saddr 10.0.1.0/24 counter masquerade
+        oifname "s0" ip saddr 10.0.1.0/24 counter masquerade comment "masquerade"
     }
 }
 EOF
