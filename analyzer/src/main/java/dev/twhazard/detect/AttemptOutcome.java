@@ -10,8 +10,12 @@ enum AttemptOutcome {
     FAILED("failed"),
     UNKNOWN("unknown");
 
-    /** A client that sent no SYN for this long (and twice its retry span) has given up. */
-    private static final long GIVE_UP_NANOS = 3_000_000_000L;
+    /**
+     * With a single SYN seen, a client silent this long has given up: every common stack
+     * retransmits its first SYN within 3 s (Linux after 1 s, TCP_TIMEOUT_INIT; Windows after 3 s).
+     */
+    private static final long GIVE_UP_AFTER_ONE_SYN_NANOS = 6_000_000_000L;
+    private static final long GIVE_UP_SLACK_NANOS = 200_000_000L;
 
     private final String label;
 
@@ -39,11 +43,22 @@ enum AttemptOutcome {
             return FAILED;
         }
         if (captureOver) {
-            long quiet = now - inc.synLastTime();
-            long span = inc.synLastTime() - inc.synFirstTime();
-            return quiet > Math.max(GIVE_UP_NANOS, 2 * span) ? FAILED : UNKNOWN;
+            return now - inc.synLastTime() > giveUpAfter(inc) ? FAILED : UNKNOWN;
         }
         return FAILED;
+    }
+
+    /**
+     * How long after its last SYN a client that has not retried has given up: a retransmission
+     * timer at most doubles (RFC 6298 5.5), so the next SYN would have come within twice the last
+     * gap between SYNs (plus slack for timer granularity).
+     */
+    static long giveUpAfter(Incarnation inc) {
+        if (inc.synCount() < 2 || inc.synPrevTime() == 0) {
+            return GIVE_UP_AFTER_ONE_SYN_NANOS;
+        }
+        long lastGap = inc.synLastTime() - inc.synPrevTime();
+        return lastGap * 2 + lastGap / 10 + GIVE_UP_SLACK_NANOS;
     }
 
     /** The first reply to the first SYN, {@code none} when there was none. */

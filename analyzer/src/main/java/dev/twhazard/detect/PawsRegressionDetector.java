@@ -61,7 +61,13 @@ public final class PawsRegressionDetector implements Detector {
         TimestampClocks.Source source;
         int expectedAck;
         String answer;
+        /** The TIME_WAIT was taken as killed before the SYN: only a stale ACK shows it alive. */
+        boolean needsLiveTimeWait;
+        /** When each regressed SYN of the attempt was sent. */
+        final List<Long> synTimes = new ArrayList<>();
     }
+
+    private static final int MAX_SYNS = 64;
 
     private final DetectorContext ctx;
     private final TimestampClocks clocks = new TimestampClocks();
@@ -86,8 +92,8 @@ public final class PawsRegressionDetector implements Detector {
             }
             case SYN_RETRANSMIT -> {
                 if (p != null && p.scope != Scope.CONNECTION && e.segment().hasTimestamps
-                        && Seq.diff(p.tsRecent, e.segment().tsVal) > 1) {
-                    p.packets++;
+                        && Seq.diff(p.tsRecent, e.segment().tsVal) > 1 && p.synTimes.size() < MAX_SYNS) {
+                    p.synTimes.add(e.time());
                     p.lastTime = e.time();
                     p.frames.add(e.frame());
                 }
@@ -138,6 +144,7 @@ public final class PawsRegressionDetector implements Detector {
         if (f.prevValid() && f.prevCloseKind() == Flow.CloseKind.FIN && f.prevHolds(r) && f.prevTsSeen(s)
                 && withinTimeWait(f, r, e.time()) && Seq.diff(f.prevLastTs(s), syn.tsVal) > 1) {
             p = pending(Scope.TIME_WAIT, e, f.prevLastTs(s));
+            p.needsLiveTimeWait = e.twGoneBefore();
         } else if (src.comparable() && src.hasLatest && e.time() - src.latestTsTime < PAWS_MSL_NANOS
                 && Seq.diff(src.latestTs, syn.tsVal) > 1) {
             p = pending(Scope.SOURCE_IP, e, src.latestTs);
@@ -181,6 +188,7 @@ public final class PawsRegressionDetector implements Detector {
         p.packets = 1;
         p.firstTime = p.lastTime = e.time();
         p.frames.add(e.frame());
+        p.synTimes.add(e.time());
         return p;
     }
 
@@ -244,8 +252,34 @@ public final class PawsRegressionDetector implements Detector {
                 p.source.clocks(), answer, p.packets));
     }
 
+    /**
+     * PAWS rejects a SYN only while the TIME_WAIT lives: once the client's RST has killed it
+     * (tcp_rfc1337=0), the retries reach a listener instead. A holder that kept its TIME_WAIT
+     * through the RST (tcp_rfc1337=1) rejects every retry.
+     */
+    private int synsThatMetTheTimeWait(Flow f, Pending p) {
+        int holder = 1 - p.side;
+        var host = ctx.ledger().hostIfKnown(f.hi(holder), f.lo(holder));
+        boolean keeps = host != null && host.rfc1337();
+        long gone = f.prevTwGone() && !keeps ? f.prevTwGoneTime() : Long.MAX_VALUE;
+        int n = 0;
+        for (long t : p.synTimes) {
+            if (t < gone) {
+                n++;
+            }
+        }
+        return Math.max(1, n);
+    }
+
     private void finishAttempt(Flow f, Incarnation inc, Pending p, long now) {
         inc.attach(SLOT, null);
+        if (p.needsLiveTimeWait && inc.staleAcks() == 0) {
+            ctx.classify("ts_regression_after_time_wait_killed");
+            return;
+        }
+        if (p.scope == Scope.TIME_WAIT) {
+            p.packets = synsThatMetTheTimeWait(f, p);
+        }
         AttemptOutcome outcome = AttemptOutcome.of(inc, ctx.captureOver(), now);
         String answer = AttemptOutcome.firstAnswer(inc).label();
         for (long fr : inc.attemptFrames()) {

@@ -51,6 +51,8 @@ public final class TimeWaitReuseDetector implements Detector {
         boolean fingerprint;
         int expectedHolderIsn;
         long twFrame;
+        /** The tracker took the TIME_WAIT as killed before this SYN; only a live answer proves otherwise. */
+        boolean killedBefore;
     }
 
     private final DetectorContext ctx;
@@ -113,6 +115,7 @@ public final class TimeWaitReuseDetector implements Detector {
             return;
         }
         Attempt a = new Attempt();
+        a.killedBefore = e.twGoneBefore();
         a.byHolder = clientWithin;
         a.holderSide = clientWithin ? client : server;
         a.bothHold = clientWithin && serverWithin;
@@ -167,6 +170,13 @@ public final class TimeWaitReuseDetector implements Detector {
     private void report(Flow f, Incarnation inc, long now) {
         Attempt a = (Attempt) inc.attachment(SLOT);
         inc.attach(SLOT, null);
+        if (a.killedBefore && !a.fingerprint && inc.staleAcks() == 0) {
+            // A RST had already killed that TIME_WAIT (RFC 1337) and nothing in the answer shows
+            // a TIME_WAIT (no takeover ISN, no stale ACK): the SYN met none. The assassination is
+            // counted in the summary, and this reuse apart from TIME_WAIT reuses.
+            ctx.classify("reuse_after_time_wait_killed");
+            return;
+        }
         AttemptOutcome outcome = AttemptOutcome.of(inc, ctx.captureOver(), now);
         SynAnswer answer = AttemptOutcome.firstAnswer(inc);
         int client = inc.clientSide();

@@ -53,6 +53,10 @@ public final class EndpointTrack {
     boolean finAcked;
     long finAckedTime;
 
+    /** Last IPv4 identification sent, or -1; and how many consecutive small steps led to it. */
+    int lastIpId = -1;
+    int ipIdRun;
+
     long lastTime;
     long lastFrame;
     /** Flags and data of the last segment, for "what did it answer" questions. */
@@ -75,6 +79,8 @@ public final class EndpointTrack {
         tsRingSize = tsRingPos = 0;
         finSeq = finTransmissions = 0;
         finTime = finFrame = finAckedTime = 0;
+        lastIpId = -1;
+        ipIdRun = 0;
         lastTime = lastFrame = 0;
         lastFlags = lastSeq = lastAck = lastPayload = 0;
         for (int i = 0; i < SIG_RING; i++) {
@@ -230,6 +236,35 @@ public final class EndpointTrack {
         if (tsRingSize < TS_RING) {
             tsRingSize++;
         }
+    }
+
+    /** A sender with sequential IP IDs has shown this many steps in a row before the run is trusted. */
+    static final int IP_ID_RUN_TRUSTED = 3;
+    /** Packets a sequential counter may advance between two captured segments (losses, other traffic). */
+    static final int IP_ID_MAX_STEP = 1024;
+
+    void noteIpId(TcpSegment seg) {
+        if (seg.ipVersion != 4 || seg.ipId == 0) {
+            return;
+        }
+        if (lastIpId >= 0) {
+            int step = (seg.ipId - lastIpId) & 0xFFFF;
+            ipIdRun = step >= 1 && step <= 64 ? ipIdRun + 1 : 0;
+        }
+        lastIpId = seg.ipId;
+    }
+
+    /**
+     * True when this endpoint numbers its IPv4 packets in sequence (several small steps in a row)
+     * and the segment's identification is far off that run: it came from another socket.
+     */
+    boolean ipIdOffRun(TcpSegment seg) {
+        if (seg.ipVersion != 4 || seg.ipId == 0 || lastIpId < 0 || ipIdRun < IP_ID_RUN_TRUSTED) {
+            return false;
+        }
+        int step = (seg.ipId - lastIpId) & 0xFFFF;
+        int back = (lastIpId - seg.ipId) & 0xFFFF;
+        return step > IP_ID_MAX_STEP && back > IP_ID_MAX_STEP;
     }
 
     /**

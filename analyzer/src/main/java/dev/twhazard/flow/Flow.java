@@ -166,6 +166,10 @@ public final class Flow {
         return prevTwGone;
     }
 
+    public long prevTwGoneTime() {
+        return prevTwGoneTime;
+    }
+
     public int prevIsn(int side) {
         return side == 0 ? prevIsnA : prevIsnB;
     }

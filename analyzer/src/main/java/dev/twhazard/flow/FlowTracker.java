@@ -135,6 +135,7 @@ public final class FlowTracker {
         int side = table.lastSide();
         SegmentEvent e = event;
         e.reset(f, side, seg);
+        e.twGoneBefore = f.prevTwGone;
         boolean duplicate = isDuplicate(f, side, seg);
         f.lastSig = EndpointTrack.signature(seg) ^ side;
         f.lastSigTime = seg.timestampNanos;
@@ -276,6 +277,7 @@ public final class FlowTracker {
         if (inc != null && inc.clientSide == s && inc.ep[s].isnKnown && inc.ep[s].isn == seg.seq) {
             // The same ISN: a retransmission of this attempt's SYN (RFC 9293 3.8.1).
             inc.synCount++;
+            inc.synPrevTime = inc.synLastTime;
             inc.synLastTime = e.time();
             inc.addAttemptFrame(e.frame());
             if (!inc.firstSynSettled) {
@@ -541,7 +543,7 @@ public final class FlowTracker {
                     // <SEQ=SEG.ACK><CTL=RST>. It lands on the old incarnation's TIME_WAIT with
                     // exactly its rcv_nxt and kills it unless tcp_rfc1337=1 (RFC 1337).
                     inc.addAttemptFrame(e.frame());
-                    if (f.twCounted != 0) {
+                    if (f.twCounted != 0 && !holderKeepsTimeWaitOnRst(f)) {
                         f.prevTwGone = true;
                         f.prevTwGoneTime = e.time();
                         ledger.end(f, e.time());
@@ -566,6 +568,15 @@ public final class FlowTracker {
         if (f.prevValid && inc.established && !inc.partial && e.time() - inc.synFirstTime > REORDER_SLACK_NANOS
                 && belongsToPrevious(f, inc, s, seg)) {
             e.role = SegmentRole.OLD_INCARNATION;
+            e.rejection = ReceiverCheck.rejection(inc, s, seg);
+            if (e.rejection == null) {
+                // The receiver takes the old bytes as the new connection's: its view of the
+                // sender's sequence space now includes them, and its ACKs will cover them.
+                int end = seg.seq + seg.segmentLength();
+                if (Seq.after(end, me.sndNxt)) {
+                    me.sndNxt = end;
+                }
+            }
             return;
         }
 
@@ -589,6 +600,19 @@ public final class FlowTracker {
             pendingClose = f;
             pendingKind = Flow.CloseKind.FIN;
         }
+    }
+
+    /** A holder already seen keeping its TIME_WAIT through a RST runs with tcp_rfc1337=1. */
+    private boolean holderKeepsTimeWaitOnRst(Flow f) {
+        for (int side = 0; side < 2; side++) {
+            if (f.prevHolds(side)) {
+                TimeWaitLedger.HostTw h = ledger.hostIfKnown(f.hi(side), f.lo(side));
+                if (h != null && h.rfc1337()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void settleFirstAnswer(Incarnation inc, SynAnswer answer) {
@@ -725,9 +749,14 @@ public final class FlowTracker {
         if (ack && !ackNew) {
             return true;
         }
-        // Both spaces overlap: only timestamps can tell (RFC 7323 5: TSvals grow across incarnations).
-        return seg.hasTimestamps && me.tsSeen && f.prevTsSeen(s) && Seq.before(seg.tsVal, me.firstTsVal)
-                && Seq.beforeOrEqual(seg.tsVal, f.prevLastTs(s));
+        // Both spaces overlap, so sequence numbers cannot tell. Timestamps can (RFC 7323 5: TSvals
+        // grow across incarnations), and so can the IPv4 identification where the sender numbers
+        // its socket's packets in sequence (Linux does, ip_select_ident_segs): a segment far off
+        // the current incarnation's run was sent by another socket, the old incarnation's.
+        if (seg.hasTimestamps && me.tsSeen && f.prevTsSeen(s)) {
+            return Seq.before(seg.tsVal, me.firstTsVal) && Seq.beforeOrEqual(seg.tsVal, f.prevLastTs(s));
+        }
+        return me.ipIdOffRun(seg);
     }
 
     private void noteTimestamps(Incarnation inc, int s, TcpSegment seg, SegmentEvent e) {
@@ -776,6 +805,7 @@ public final class FlowTracker {
         if (seg.has(TcpSegment.SYN) && seg.hasTimestamps && !me.tsSeen) {
             me.noteTimestamp(seg.tsVal, time);
         }
+        me.noteIpId(seg);
         me.lastTime = time;
         me.lastFrame = frame;
         me.lastFlags = seg.flags;
@@ -805,7 +835,6 @@ public final class FlowTracker {
         }
         boolean rst = seg.has(TcpSegment.RST);
         if (rst) {
-            e.twGoneBefore = f.prevTwGone;
             if (f.prevHolds(s)) {
                 // The TIME_WAIT holder sends a RST: a TIME_WAIT never answers with RST
                 // (tcp_timewait_state_process answers ACK or stays silent), so it holds none.

@@ -28,6 +28,8 @@ public final class Incarnation {
     int synCount;
     long synFirstTime;
     long synLastTime;
+    /** When the SYN before the last one was sent (0 with a single SYN): the latest retry gap. */
+    long synPrevTime;
     long synFirstFrame;
     final long[] attemptFrames = new long[MAX_ATTEMPT_FRAMES];
     int attemptFrameCount;
@@ -77,7 +79,7 @@ public final class Incarnation {
         ep[1].reset();
         windowScaling = timestamps = false;
         synCount = 0;
-        synFirstTime = synLastTime = synFirstFrame = 0;
+        synFirstTime = synLastTime = synPrevTime = synFirstFrame = 0;
         attemptFrameCount = 0;
         firstAnswer = null;
         firstSynSettled = false;
@@ -165,6 +167,10 @@ public final class Incarnation {
 
     public long synLastTime() {
         return synLastTime;
+    }
+
+    public long synPrevTime() {
+        return synPrevTime;
     }
 
     public long synFirstFrame() {

@@ -23,6 +23,8 @@ public final class SegmentEvent {
     /** After the close: the TIME_WAIT was already known gone before this segment. */
     boolean twGoneBefore;
     int incarnationNumber;
+    /** For an old-incarnation segment: why the current receiver would drop it, or null if it would take it. */
+    String rejection;
 
     void reset(Flow flow, int side, TcpSegment segment) {
         this.flow = flow;
@@ -36,6 +38,7 @@ public final class SegmentEvent {
         this.rstAnswersPeer = false;
         this.twGoneBefore = false;
         this.incarnationNumber = 0;
+        this.rejection = null;
     }
 
     public Flow flow() {
@@ -79,6 +82,11 @@ public final class SegmentEvent {
 
     public boolean rstAnswersPeer() {
         return rstAnswersPeer;
+    }
+
+    /** For {@link SegmentRole#OLD_INCARNATION}: why the receiver would drop it, null if it would accept it. */
+    public String rejection() {
+        return rejection;
     }
 
     public boolean twGoneBefore() {

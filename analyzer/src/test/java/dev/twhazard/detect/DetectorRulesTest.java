@@ -357,7 +357,9 @@ class DetectorRulesTest {
             PawsNatRegressionFinding f = (PawsNatRegressionFinding) r.of(HazardId.PAWS_NAT_REGRESSION).get(0);
             assertEquals("time_wait", f.scope());
             assertEquals("stale_ack", f.answer());
-            assertEquals(2, f.packets());
+            // The retry came after the client's RST killed the TIME_WAIT: only the first SYN met it
+            // (the kernel counts one TcpExtPAWSTimewait).
+            assertEquals(1, f.packets());
             assertEquals(2, f.clocksBehindIp());
             assertEquals(Severity.MEDIUM, f.severity());
         }
