@@ -15,7 +15,7 @@ import java.util.Locale;
  * connections per second are sustainable (Linux defaults: 28232 ports / 60 s, about 470/s).
  *
  * <p>The port range is the configured one; else, when some client port carried more than one
- * incarnation (the range wrapped around), the span of ports seen; else the stack default that
+ * incarnation (the range wrapped around), the span of ports seen (in whole even/odd pairs); else the stack default that
  * contains the ports seen (Linux 32768-60999, IANA 49152-65535 used by Windows, macOS and
  * FreeBSD, or 1024-65535). A capture alone cannot see connect() calls that failed with
  * EADDRNOTAVAIL, so a narrow range that never wrapped needs {@code --port-range}.
@@ -57,7 +57,9 @@ public final class PortExhaustionDetector implements Detector {
             size = cfg.portRangeHigh() - cfg.portRangeLow() + 1;
             source = "configured";
         } else if (t.portReused()) {
-            size = t.maxPort() - t.minPort() + 1;
+            // Linux connect() takes even ports first and odd ones only when the even ones run out
+            // (__inet_hash_connect), so the span seen is rounded out to whole even/odd pairs.
+            size = (t.maxPort() | 1) - (t.minPort() & ~1) + 1;
             source = "observed";
         } else if (t.minPort() >= LINUX_LOW && t.maxPort() <= LINUX_HIGH) {
             size = LINUX_HIGH - LINUX_LOW + 1;

@@ -5,7 +5,6 @@ import dev.twhazard.flow.Flow;
 import dev.twhazard.flow.Incarnation;
 import dev.twhazard.flow.Seq;
 import dev.twhazard.flow.SegmentEvent;
-import dev.twhazard.flow.TimeWaitLedger;
 import dev.twhazard.report.Finding;
 import dev.twhazard.report.TwOverflowRstFinding;
 import java.util.ArrayDeque;
@@ -44,13 +43,26 @@ public final class TimeWaitOverflowDetector implements Detector {
     private record HostKey(long hi, long lo) {
     }
 
-    private record Candidate(HostKey host, long time, TwOverflowRstFinding finding) {
+    /**
+     * An overflow RST waiting for the decision window to pass.
+     *
+     * @param entered when the holder would have entered TIME_WAIT (0 when unknown)
+     * @param liveAtEntry the holder's live TIME_WAIT count then, this connection included
+     */
+    private record Candidate(HostKey host, long time, long entered, int liveAtEntry, Finding.FindingCore core,
+                             String holder, String trigger, long sinceClose) {
+    }
+
+    /** A close revealed as overflowed: its TIME_WAIT was counted from {@code entered} to {@code revealed}. */
+    private record Reveal(long entered, long revealed) {
     }
 
     private final DetectorContext ctx;
     private final ArrayDeque<Candidate> pending = new ArrayDeque<>();
     private final Map<HostKey, Long> lastStateLoss = new HashMap<>();
     private final Map<HostKey, Integer> overflows = new HashMap<>();
+    /** Per host, the overflow reveals of the last TIME_WAIT length (for the estimate). */
+    private final Map<HostKey, ArrayDeque<Reveal>> reveals = new HashMap<>();
 
     public TimeWaitOverflowDetector(DetectorContext ctx) {
         this.ctx = ctx;
@@ -92,7 +104,8 @@ public final class TimeWaitOverflowDetector implements Detector {
         }
         String trigger = f.triggerFinRetransmit() ? "fin_retransmit" : "late_segment";
         candidate(e, f, x, f.prevClientSide(), f.prevNumber(), sinceClose, trigger,
-                List.of(f.prevTwFrame(), f.triggerFrame(), e.frame()), f.triggerTime());
+                List.of(f.prevTwFrame(), f.triggerFrame(), e.frame()), f.triggerTime(), f.prevTwEntered(),
+                f.prevTwLiveAtEntry());
     }
 
     /**
@@ -125,7 +138,7 @@ public final class TimeWaitOverflowDetector implements Detector {
         }
         boolean finAgain = (peer.lastFlags() & dev.twhazard.decode.TcpSegment.FIN) != 0 && peer.finTransmissions() > 1;
         candidate(e, e.flow(), x, inc.clientSide(), inc.number(), since, finAgain ? "fin_retransmit" : "late_segment",
-                List.of(closer.finFrame(), peer.lastFrame(), e.frame()), peer.lastTime());
+                List.of(closer.finFrame(), peer.lastFrame(), e.frame()), peer.lastTime(), 0, 0);
     }
 
     /**
@@ -143,22 +156,35 @@ public final class TimeWaitOverflowDetector implements Detector {
     }
 
     private void candidate(SegmentEvent e, Flow f, int x, int clientSide, int incarnation, long sinceClose,
-                           String trigger, List<Long> frames, long triggerTime) {
+                           String trigger, List<Long> frames, long triggerTime, long entered, int liveAtEntry) {
         HostKey host = new HostKey(f.hi(x), f.lo(x));
-        TimeWaitLedger.HostTw tw = ctx.ledger().host(f.hi(x), f.lo(x));
-        int estimate = tw.live();
-        String holder = Phrases.endpoint(f.address(x), f.port(x));
-        String peer = Phrases.endpoint(f.address(1 - x), f.port(1 - x));
-        String explanation = holder + " answered " + (trigger.equals("fin_retransmit") ? "the retransmitted FIN" : "a late segment")
-                + " of " + peer + " with a RST " + Phrases.duration(sinceClose) + " after it closed the connection, so it kept no"
-                + " TIME_WAIT (or FIN_WAIT_2) state for it: the signature of a full TIME_WAIT table"
-                + " (net.ipv4.tcp_max_tw_buckets, counted as TcpExtTCPTimeWaitOverflow); about " + estimate
-                + " TIME_WAITs were live on the host then.";
+        if (entered > 0) {
+            reveals.computeIfAbsent(host, k -> new ArrayDeque<>()).addLast(new Reveal(entered, e.time()));
+        }
         List<Long> evidence = frames.stream().filter(fr -> fr > 0).distinct().sorted().toList();
         Finding.FindingCore core = DetectorContext.core(HazardId.TW_OVERFLOW_RST, Severity.MEDIUM, f, clientSide,
-                incarnation, Math.min(triggerTime, e.time()), e.time(), evidence, explanation);
-        pending.addLast(new Candidate(host, e.time(),
-                new TwOverflowRstFinding(core, f.address(x), trigger, estimate)));
+                incarnation, Math.min(triggerTime, e.time()), e.time(), evidence, "");
+        pending.addLast(new Candidate(host, e.time(), entered, liveAtEntry > 0 ? liveAtEntry
+                : ctx.ledger().host(f.hi(x), f.lo(x)).live(), core, Phrases.endpoint(f.address(x), f.port(x)), trigger,
+                sinceClose));
+    }
+
+    /**
+     * The host's TIME_WAIT count when this close wanted a bucket: the count then, less this close
+     * and less the other closes counted then but later revealed as overflowed (none of them held
+     * a bucket). With every overflowed close revealed, this is the bucket limit itself.
+     */
+    private int estimate(Candidate c) {
+        if (c.entered == 0) {
+            return c.liveAtEntry;
+        }
+        int unbucketed = 0;
+        for (Reveal r : reveals.getOrDefault(c.host, new ArrayDeque<>())) {
+            if (r.entered != c.entered && r.entered <= c.entered && c.entered < r.revealed) {
+                unbucketed++;
+            }
+        }
+        return Math.max(0, c.liveAtEntry - 1 - unbucketed);
     }
 
     @Override
@@ -184,6 +210,35 @@ public final class TimeWaitOverflowDetector implements Detector {
             return;
         }
         overflows.merge(c.host, 1, Integer::sum);
-        ctx.emit(c.finding);
+        int estimate = estimate(c);
+        if (c.entered > 0) {
+            ctx.ledger().host(c.host.hi(), c.host.lo()).capAt(estimate);
+        }
+        Finding.FindingCore k = c.core;
+        String peer = Phrases.endpoint(k.clientIp().equals(hostIp(c)) ? k.serverIp() : k.clientIp(),
+                k.clientIp().equals(hostIp(c)) ? k.serverPort() : k.clientPort());
+        String explanation = c.holder + " answered " + (c.trigger.equals("fin_retransmit") ? "the retransmitted FIN" : "a late segment")
+                + " of " + peer + " with a RST " + Phrases.duration(c.sinceClose) + " after it closed the connection, so it kept no"
+                + " TIME_WAIT (or FIN_WAIT_2) state for it: the signature of a full TIME_WAIT table"
+                + " (net.ipv4.tcp_max_tw_buckets, counted as TcpExtTCPTimeWaitOverflow); it held about " + estimate
+                + " TIME_WAITs when this connection closed, which estimates that limit.";
+        Finding.FindingCore core = new Finding.FindingCore(k.type(), k.severity(), k.firstTimeNanos(), k.lastTimeNanos(),
+                k.clientIp(), k.clientPort(), k.serverIp(), k.serverPort(), k.incarnation(), k.frames(), explanation);
+        ctx.emit(new TwOverflowRstFinding(core, hostIp(c), c.trigger, estimate));
+        pruneReveals(c.host, c.time);
+    }
+
+    private static String hostIp(Candidate c) {
+        String h = c.holder;
+        return h.startsWith("[") ? h.substring(1, h.indexOf(']')) : h.substring(0, h.lastIndexOf(':'));
+    }
+
+    /** Reveals older than any TIME_WAIT can be are of no use to later estimates. */
+    private void pruneReveals(HostKey host, long now) {
+        ArrayDeque<Reveal> q = reveals.get(host);
+        long horizon = now - ctx.config().tracker().timeWait().maxNanos() - DECISION_WINDOW_NANOS;
+        while (q != null && !q.isEmpty() && q.peekFirst().revealed < horizon) {
+            q.pollFirst();
+        }
     }
 }

@@ -46,6 +46,9 @@ public final class Flow {
     long prevTwStartA;
     long prevTwStartB;
     long prevTwFrame;
+    /** When the TIME_WAIT first started (restarts aside), and the holder's live count then. */
+    long prevTwEntered;
+    int prevTwLiveAtEntry;
     /** The occupancy record the counted TIME_WAIT belongs to. */
     TimeWaitLedger.TupleTw twTuple;
     /** The occupancy record of the last TIME_WAIT, kept to count it again if it revives. */
@@ -162,6 +165,16 @@ public final class Flow {
         return prevTwFrame;
     }
 
+    /** When the last incarnation's TIME_WAIT first started (later restarts aside). */
+    public long prevTwEntered() {
+        return prevTwEntered;
+    }
+
+    /** The holder's live TIME_WAIT count when it started, itself included. */
+    public int prevTwLiveAtEntry() {
+        return prevTwLiveAtEntry;
+    }
+
     public boolean prevTwGone() {
         return prevTwGone;
     }
@@ -240,6 +253,8 @@ public final class Flow {
         prevHolders = 0;
         prevTwStartA = prevTwStartB = 0;
         prevTwFrame = 0;
+        prevTwEntered = 0;
+        prevTwLiveAtEntry = 0;
         prevTwGone = false;
         prevTwGoneTime = 0;
         if (kind == CloseKind.FIN) {
@@ -248,6 +263,8 @@ public final class Flow {
                     prevHolders |= 1 << side;
                     setPrevTwStart(side, inc.timeWaitStart[side]);
                     prevTwFrame = Math.max(prevTwFrame, inc.timeWaitFrame[side]);
+                    prevTwEntered = Math.max(prevTwEntered, inc.timeWaitStart[side]);
+                    prevTwLiveAtEntry = Math.max(prevTwLiveAtEntry, inc.timeWaitLiveAtStart[side]);
                 }
             }
         }

@@ -487,7 +487,7 @@ public final class FlowTracker {
                 if (inc.timeWaitStart[side] == 0) {
                     inc.timeWaitStart[side] = y.finTime;
                     inc.timeWaitFrame[side] = y.finFrame;
-                    ledger.start(f, inc, side, y.finTime);
+                    inc.timeWaitLiveAtStart[side] = ledger.start(f, inc, side, y.finTime);
                 }
                 inferred = true;
             }
@@ -716,7 +716,7 @@ public final class FlowTracker {
                 if (f.twCounted != 0 && (inc.timeWaitStart[1 - side] == 0)) {
                     ledger.end(f, e.time()); // the previous incarnation's TIME_WAIT, if still counted
                 }
-                ledger.start(f, inc, side, e.time());
+                inc.timeWaitLiveAtStart[side] = ledger.start(f, inc, side, e.time());
             }
         }
     }

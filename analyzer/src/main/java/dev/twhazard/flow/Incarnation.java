@@ -58,6 +58,8 @@ public final class Incarnation {
     /** When each side entered TIME_WAIT (it ACKed the peer's FIN after its own FIN), or 0. */
     final long[] timeWaitStart = new long[2];
     final long[] timeWaitFrame = new long[2];
+    /** The holder's live TIME_WAIT count when this one started, itself included. */
+    final int[] timeWaitLiveAtStart = new int[2];
 
     /** The (client, server, port) occupancy record this attempt counts in. */
     TimeWaitLedger.TupleTw tuple;
@@ -94,6 +96,7 @@ public final class Incarnation {
         resetTime = resetFrame = closedTime = 0;
         timeWaitStart[0] = timeWaitStart[1] = 0;
         timeWaitFrame[0] = timeWaitFrame[1] = 0;
+        timeWaitLiveAtStart[0] = timeWaitLiveAtStart[1] = 0;
         oldSegmentFindings = pawsFindings = 0;
         java.util.Arrays.fill(attachments, null);
         tuple = null;

@@ -94,6 +94,19 @@ public final class TimeWaitLedger {
             return lastTime;
         }
 
+        /**
+         * The host was seen refusing TIME_WAITs beyond {@code limit} (tcp_max_tw_buckets): closes
+         * counted above it held no bucket, so neither the peak nor the series can exceed it.
+         */
+        public void capAt(int limit) {
+            if (peak > limit) {
+                peak = limit;
+            }
+            for (int i = 0; i < seriesLength; i++) {
+                series[i] = Math.min(series[i], limit);
+            }
+        }
+
         void record(long time) {
             if (firstTime == 0) {
                 firstTime = time;
@@ -304,8 +317,12 @@ public final class TimeWaitLedger {
         }
     }
 
-    /** {@code side} of the flow entered TIME_WAIT at {@code time} (its incarnation is closing). */
-    void start(Flow f, Incarnation inc, int side, long time) {
+    /**
+     * {@code side} of the flow entered TIME_WAIT at {@code time} (its incarnation is closing).
+     *
+     * @return the host's live TIME_WAIT count with this one
+     */
+    int start(Flow f, Incarnation inc, int side, long time) {
         HostTw h = host(f.hi(side), f.lo(side));
         h.live++;
         h.entered++;
@@ -320,6 +337,7 @@ public final class TimeWaitLedger {
         }
         f.twCounted |= 1 << side;
         enqueue(f, side, time + h.twNanos, h.twNanos);
+        return h.live;
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.twhazard.decode.TcpSegment;
 import dev.twhazard.report.FindingRow;
 import dev.twhazard.report.RunSummary;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -116,11 +117,11 @@ public final class SegmentPipeline {
             summary.packetsRead += read;
             summary.packetsDecoded += decoded;
             if (first != Long.MAX_VALUE) {
-                double f = FindingRow.seconds(first);
-                double l = FindingRow.seconds(last);
-                summary.firstPacketTime = summary.firstPacketTime == null ? f : Math.min(summary.firstPacketTime, f);
-                summary.lastPacketTime = summary.lastPacketTime == null ? l : Math.max(summary.lastPacketTime, l);
-                summary.durationSeconds = Math.round((summary.lastPacketTime - summary.firstPacketTime) * 1e6) / 1e6;
+                BigDecimal f = FindingRow.seconds(first);
+                BigDecimal l = FindingRow.seconds(last);
+                summary.firstPacketTime = summary.firstPacketTime == null ? f : summary.firstPacketTime.min(f);
+                summary.lastPacketTime = summary.lastPacketTime == null ? l : summary.lastPacketTime.max(l);
+                summary.durationSeconds = summary.lastPacketTime.subtract(summary.firstPacketTime);
             }
             flushCounts();
         }

@@ -3,6 +3,7 @@ package dev.twhazard.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,8 +36,8 @@ import java.util.List;
 public record FindingRow(
         @JsonProperty("type") String type,
         @JsonProperty("severity") String severity,
-        @JsonProperty("first_time") Double firstTime,
-        @JsonProperty("last_time") Double lastTime,
+        @JsonProperty("first_time") BigDecimal firstTime,
+        @JsonProperty("last_time") BigDecimal lastTime,
         @JsonProperty("first_time_utc") String firstTimeUtc,
         @JsonProperty("last_time_utc") String lastTimeUtc,
         @JsonProperty("client_ip") String clientIp,
@@ -70,9 +71,9 @@ public record FindingRow(
         @JsonProperty("port_range_source") String portRangeSource,
         @JsonProperty("sustainable_rate_per_s") Double sustainableRatePerS,
         @JsonProperty("headroom_min") Integer headroomMin,
-        @JsonProperty("headroom_min_time") Double headroomMinTime,
+        @JsonProperty("headroom_min_time") BigDecimal headroomMinTime,
         @JsonProperty("peak_time_wait") Integer peakTimeWait,
-        @JsonProperty("peak_time") Double peakTime,
+        @JsonProperty("peak_time") BigDecimal peakTime,
         @JsonProperty("server_active_close_share") String serverActiveCloseShare,
         @JsonProperty("explanation") String explanation) {
 
@@ -131,9 +132,9 @@ public record FindingRow(
         return b.build();
     }
 
-    /** Epoch seconds with microsecond precision. */
-    public static double seconds(long nanos) {
-        return Math.floorDiv(nanos, 1000L) / 1e6;
+    /** Epoch seconds with microsecond precision, printed plainly (never in exponent notation). */
+    public static BigDecimal seconds(long nanos) {
+        return BigDecimal.valueOf(Math.floorDiv(nanos, 1000L), 6);
     }
 
     public static String utc(long nanos) {
@@ -167,9 +168,9 @@ public record FindingRow(
         String portRangeSource;
         Double sustainableRatePerS;
         Integer headroomMin;
-        Double headroomMinTime;
+        BigDecimal headroomMinTime;
         Integer peakTimeWait;
-        Double peakTime;
+        BigDecimal peakTime;
         String serverActiveCloseShare;
 
         Builder(Finding.FindingCore c) {

@@ -8,6 +8,7 @@ import dev.twhazard.detect.AnalysisStats;
 import dev.twhazard.detect.HazardId;
 import dev.twhazard.detect.Severity;
 import dev.twhazard.flow.TimeWaitLedger;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,10 +39,10 @@ public final class RunSummary {
         "series_start", "series_bucket_s", "series"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HostTimeWait(@JsonProperty("host") String host, @JsonProperty("peak_time_wait") int peak,
-                               @JsonProperty("peak_time") double peakTime,
+                               @JsonProperty("peak_time") BigDecimal peakTime,
                                @JsonProperty("time_wait_entered") long entered,
                                @JsonProperty("time_wait_length_s") double lengthSeconds,
-                               @JsonProperty("series_start") Double seriesStart,
+                               @JsonProperty("series_start") BigDecimal seriesStart,
                                @JsonProperty("series_bucket_s") Double bucketSeconds,
                                @JsonProperty("series") int[] series) {
 
@@ -64,11 +65,11 @@ public final class RunSummary {
     @JsonProperty("capture_warnings")
     public long captureWarnings;
     @JsonProperty("first_packet_time")
-    public Double firstPacketTime;
+    public BigDecimal firstPacketTime;
     @JsonProperty("last_packet_time")
-    public Double lastPacketTime;
+    public BigDecimal lastPacketTime;
     @JsonProperty("duration_s")
-    public Double durationSeconds;
+    public BigDecimal durationSeconds;
     @JsonProperty("duplicate_segments")
     public long duplicateSegments;
     @JsonProperty("flows")

@@ -68,7 +68,7 @@ public final class TextReport implements FindingWriter {
     private void summary(RunSummary s) {
         String inputs = s.inputs.size() == 1 ? s.inputs.get(0).name() : s.inputs.size() + " inputs";
         out.printf(Locale.ROOT, "twhazard: %s, %,d packets over %s: %,d TCP segments analysed", inputs, s.packetsRead,
-                s.durationSeconds == null ? "0 s" : String.format(Locale.ROOT, "%.1f s", s.durationSeconds), s.packetsDecoded);
+                s.durationSeconds == null ? "0 s" : String.format(Locale.ROOT, "%.1f s", s.durationSeconds.doubleValue()), s.packetsDecoded);
         if (!s.packetsSkipped.isEmpty()) {
             out.print(", skipped " + s.packetsSkipped.entrySet().stream()
                     .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
@@ -98,7 +98,7 @@ public final class TextReport implements FindingWriter {
         if (!s.timeWaitHosts.isEmpty()) {
             out.printf("%nMost TIME_WAIT held at once:%n");
             s.timeWaitHosts.stream().limit(WORST).forEach(h -> out.printf(Locale.ROOT, "  %-39s %7d at %s%n",
-                    h.host(), h.peak(), FindingRow.utc(Math.round(h.peakTime() * 1e9))));
+                    h.host(), h.peak(), FindingRow.utc(h.peakTime().movePointRight(9).longValue())));
         }
         Map<String, Long> quads = new LinkedHashMap<>();
         for (Finding f : findings) {
