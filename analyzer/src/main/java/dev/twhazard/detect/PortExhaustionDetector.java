@@ -15,7 +15,8 @@ import java.util.Locale;
  * connections per second are sustainable (Linux defaults: 28232 ports / 60 s, about 470/s).
  *
  * <p>The port range is the configured one; else, when some client port carried more than one
- * incarnation (the range wrapped around), the span of ports seen (in whole even/odd pairs); else the stack default that
+ * incarnation (the range wrapped around) across at least four ports, the span of ports seen (in
+ * whole even/odd pairs); else the stack default that
  * contains the ports seen (Linux 32768-60999, IANA 49152-65535 used by Windows, macOS and
  * FreeBSD, or 1024-65535). A capture alone cannot see connect() calls that failed with
  * EADDRNOTAVAIL, so a narrow range that never wrapped needs {@code --port-range}.
@@ -27,6 +28,11 @@ public final class PortExhaustionDetector implements Detector {
     private static final int IANA_LOW = 49152;
     private static final int IANA_HIGH = 65535;
     private static final int WIDE_LOW = 1024;
+    /**
+     * A client reusing one or two ports has bound them itself (bind() before connect()); that is
+     * no ephemeral range running out, so a range is inferred from the reuse only across this many.
+     */
+    private static final int MIN_OBSERVED_RANGE = 4;
 
     private final DetectorContext ctx;
 
@@ -56,7 +62,7 @@ public final class PortExhaustionDetector implements Detector {
         if (cfg.portRangeConfigured()) {
             size = cfg.portRangeHigh() - cfg.portRangeLow() + 1;
             source = "configured";
-        } else if (t.portReused()) {
+        } else if (t.portReused() && t.maxPort() - t.minPort() + 1 >= MIN_OBSERVED_RANGE) {
             // Linux connect() takes even ports first and odd ones only when the even ones run out
             // (__inet_hash_connect), so the span seen is rounded out to whole even/odd pairs.
             size = (t.maxPort() | 1) - (t.minPort() & ~1) + 1;

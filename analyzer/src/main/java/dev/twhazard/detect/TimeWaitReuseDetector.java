@@ -53,6 +53,8 @@ public final class TimeWaitReuseDetector implements Detector {
         long twFrame;
         /** The tracker took the TIME_WAIT as killed before this SYN; only a live answer proves otherwise. */
         boolean killedBefore;
+        /** The SYN's TSval was older than the one the TIME_WAIT holds: PAWS rejects it (RFC 7323 5). */
+        boolean tsOlder;
     }
 
     private final DetectorContext ctx;
@@ -124,6 +126,7 @@ public final class TimeWaitReuseDetector implements Detector {
         a.twFrame = f.prevTwFrame();
         TcpSegment syn = e.segment();
         a.protection = protection(f, client, syn);
+        a.tsOlder = syn.hasTimestamps && f.prevTsSeen(client) && Seq.diff(f.prevLastTs(client), syn.tsVal) > 1;
         a.expectedHolderIsn = linuxTakeoverIsn(f.prevSndNxt(a.holderSide));
         a.fingerprint = a.byHolder && syn.seq == a.expectedHolderIsn;
         e.incarnation().attach(SLOT, a);
@@ -241,7 +244,7 @@ public final class TimeWaitReuseDetector implements Detector {
         switch (answer) {
             case SYN_ACK -> b.append(a.byHolder ? "the server accepted it" : "the TIME_WAIT accepted it");
             case STALE_ACK -> b.append("it was rejected with ").append(inc.staleAcks() == 1 ? "a stale ACK" : inc.staleAcks() + " stale ACKs")
-                    .append(" of the old connection");
+                    .append(" of the old connection").append(a.tsOlder ? " (its timestamp was older than the TIME_WAIT's: PAWS)" : "");
             case RST -> b.append("it was refused with a RST");
             case NONE -> b.append("the first SYN got no answer");
         }
@@ -256,7 +259,8 @@ public final class TimeWaitReuseDetector implements Detector {
         b.append(". ");
         switch (a.protection) {
             case "timestamps" -> b.append("Its newer timestamps keep the old connection's segments out (RFC 6191).");
-            case "isn_above_old" -> b.append("Its ISN lies above the old sequence space (RFC 1122 4.2.2.13), without timestamps.");
+            case "isn_above_old" -> b.append("Only its ISN, above the old sequence space (RFC 1122 4.2.2.13), keeps the old"
+                    + " connection's segments out; its timestamps do not.");
             default -> b.append("Neither a newer timestamp nor a higher ISN protects it from the old connection's segments.");
         }
         return b.toString();
