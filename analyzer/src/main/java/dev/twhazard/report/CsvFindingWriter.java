@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -30,7 +31,8 @@ public final class CsvFindingWriter implements FindingWriter {
     }
 
     static CsvMapper mapper() {
-        CsvMapper mapper = new CsvMapper();
+        // Quote a cell only when it needs it (separator, quote, line break), not every long one.
+        CsvMapper mapper = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
         SimpleModule guard = new SimpleModule("csv-formula-guard");
         guard.addSerializer(String.class, new JsonSerializer<>() {
             @Override

@@ -3,6 +3,7 @@ package dev.twhazard.cli;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.twhazard.capture.CaptureSource;
@@ -94,7 +95,7 @@ final class PacketsCommand implements Callable<Integer> {
             return ExitCode.INPUT;
         }
         Writer sink = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
-        CsvMapper mapper = new CsvMapper();
+        CsvMapper mapper = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
         CsvSchema schema = mapper.schemaFor(PacketRow.class).withHeader();
         RunSummary summary = new RunSummary();
         SegmentPipeline pipeline = new SegmentPipeline(summary).filter(filter)
