@@ -365,6 +365,44 @@ class DetectorRulesTest {
         }
 
         @Test
+        void sourceIpScopeWhenTheIpsClocksAreComparable() {
+            // Host A's stack uses one clock for all its connections (old Linux, tcp_timestamps=2,
+            // Windows): its TSvals are comparable across quadruples. Host B, behind the same NAT
+            // address, has a clock 100 s behind: its SYN regresses against A's newest TSval.
+            Conversation.Wire w = new Conversation.Wire();
+            for (int i = 0; i < 4; i++) {
+                conn(w, 41000 + i).clocks(500_000_000, 7_000_000).isns(1000 * i, 9000 * i)
+                        .handshake(i).exchange(i + 0.01, 10, 10).clientCloses(i + 0.02);
+            }
+            Conversation b = conn(w, 42000).clocks(500_000_000 - 100_000, 7_000_000).isns(77, 88);
+            b.syn(5);
+            b.synAck(5.0001);
+            b.fromClient(5.0002, Conversation.A, b.cNxt, b.sNxt, 0);
+            Result r = analyze(w.segments);
+            List<Finding> paws = r.of(HazardId.PAWS_NAT_REGRESSION);
+            assertEquals(1, paws.size(), r.findings().toString());
+            PawsNatRegressionFinding f = (PawsNatRegressionFinding) paws.get(0);
+            assertEquals("source_ip", f.scope());
+            assertEquals("syn_ack", f.answer());
+            assertEquals(Severity.LOW, f.severity(), "accepted: a latent hazard for per-host PAWS checks");
+            assertEquals(2, f.clocksBehindIp());
+        }
+
+        @Test
+        void noSourceIpScopeWhenEveryConnectionHasItsOwnOffset() {
+            // Linux 6.x: a random TSval offset per 4-tuple, so different quadruples' TSvals are
+            // unrelated and say nothing about hosts behind the address.
+            Conversation.Wire w = new Conversation.Wire();
+            java.util.Random random = new java.util.Random(42);
+            for (int i = 0; i < 20; i++) {
+                conn(w, 41000 + i).clocks(random.nextInt(), 7_000_000).isns(1000 * i, 9000 * i)
+                        .handshake(i).exchange(i + 0.01, 10, 10).clientCloses(i + 0.02);
+            }
+            Result r = analyze(w.segments);
+            assertTrue(r.of(HazardId.PAWS_NAT_REGRESSION).isEmpty(), r.findings().toString());
+        }
+
+        @Test
         void tsvalGoingBackwardsInsideConnection() {
             Conversation.Wire w = new Conversation.Wire();
             Conversation c = conn(w, 40000).isns(1000, 900_000).handshake(0).exchange(0.5, 10, 10);
