@@ -40,7 +40,6 @@ public final class Flow {
     int prevNumber;
     int prevClientSide;
     CloseKind prevCloseKind;
-    boolean prevTimestamps;
     /** Bit 0: side A holds TIME_WAIT; bit 1: side B. */
     int prevHolders;
     long prevTwStartA;
@@ -60,8 +59,6 @@ public final class Flow {
     /** The TIME_WAIT is known to be gone before its time (RST, takeover, overflow). */
     boolean prevTwGone;
     long prevTwGoneTime;
-    int prevIsnA;
-    int prevIsnB;
     int prevMinSeqA;
     int prevMinSeqB;
     int prevSndNxtA;
@@ -75,7 +72,6 @@ public final class Flow {
     /** Bit per side: that side sent timestamps in the last incarnation. */
     int prevTsSeen;
     long prevEndTime;
-    long prevFirstFrame;
 
     // A late segment from the passive side that the TIME_WAIT holder should answer.
     int triggerSide = -1;
@@ -84,7 +80,6 @@ public final class Flow {
     int triggerAck;
     boolean triggerHadAck;
     boolean triggerFinRetransmit;
-    int prevFinRetransmits;
 
     // One-entry duplicate filter for segments that arrive when no incarnation is active.
     long lastSig;
@@ -183,10 +178,6 @@ public final class Flow {
         return prevTwGoneTime;
     }
 
-    public int prevIsn(int side) {
-        return side == 0 ? prevIsnA : prevIsnB;
-    }
-
     public int prevMinSeq(int side) {
         return side == 0 ? prevMinSeqA : prevMinSeqB;
     }
@@ -209,10 +200,6 @@ public final class Flow {
 
     public long prevLastTsTime(int side) {
         return side == 0 ? prevLastTsTimeA : prevLastTsTimeB;
-    }
-
-    public boolean prevTimestamps() {
-        return prevTimestamps;
     }
 
     public long prevEndTime() {
@@ -249,7 +236,6 @@ public final class Flow {
         prevNumber = inc.number;
         prevClientSide = inc.clientSide;
         prevCloseKind = kind;
-        prevTimestamps = inc.timestamps;
         prevHolders = 0;
         prevTwStartA = prevTwStartB = 0;
         prevTwFrame = 0;
@@ -270,8 +256,6 @@ public final class Flow {
         }
         EndpointTrack a = inc.ep[0];
         EndpointTrack b = inc.ep[1];
-        prevIsnA = a.isnKnown ? a.isn : a.minSeq - 1;
-        prevIsnB = b.isnKnown ? b.isn : b.minSeq - 1;
         prevMinSeqA = a.isnKnown ? a.isn : a.minSeq;
         prevMinSeqB = b.isnKnown ? b.isn : b.minSeq;
         prevSndNxtA = a.sndNxt;
@@ -284,9 +268,7 @@ public final class Flow {
         prevLastTsTimeA = a.lastTsTime;
         prevLastTsTimeB = b.lastTsTime;
         prevEndTime = endTime;
-        prevFirstFrame = inc.firstFrame;
         triggerSide = -1;
-        prevFinRetransmits = 0;
     }
 
     boolean sameKey(long sHi, long sLo, int sPort, long dHi, long dLo, int dPort) {

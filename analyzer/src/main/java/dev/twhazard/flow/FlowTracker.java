@@ -869,9 +869,6 @@ public final class FlowTracker {
                 f.triggerAck = seg.ack;
                 f.triggerHadAck = seg.has(TcpSegment.ACK);
                 f.triggerFinRetransmit = finAgain;
-                if (finAgain) {
-                    f.prevFinRetransmits++;
-                }
                 e.role = finAgain ? SegmentRole.LATE_FIN_RETRANSMIT : SegmentRole.LATE_SEGMENT;
                 if (seg.has(TcpSegment.ACK) && f.twCounted != 0) {
                     // Any ACK-bearing segment restarts a live TIME_WAIT's timer
