@@ -5,6 +5,7 @@ capture per encapsulation. The inner TCP/IP packets are the kernel's, byte for b
 headers are built here field by field from their specifications, and tshark checks them.
 Run by make-encap-captures.sh; needs scapy (Debian python3-scapy) for pcap I/O and outer IP/UDP.
 """
+import ipaddress
 import struct
 import sys
 
@@ -218,6 +219,53 @@ def main():
     for f in fragment(hdr, fragsize=40):
         frag.append(Ether(src=p.src, dst=p.dst) / f)
     write("ipv4-options-frag.pcap", frag)
+    write("icmp-quoted.pcap", icmp_errors(v4, v6))
+
+
+def icmp_errors(v4, v6):
+    """ICMP errors about real TCP segments, each after the segment it quotes. The quoted TCP
+    header is a copy, not a segment on the wire: the decoder must not list it. The router
+    192.0.2.254 (2001:db8::fe) sends them back to the segment's source."""
+    out = []
+    kinds_v4 = [(3, 4, 1400), (11, 0, 0), (3, 3, 0)]  # fragmentation needed (MTU 1400), TTL exceeded, port unreachable
+    for i, (eth, ip, _, _) in enumerate(v4[:6]):
+        p = Ether(eth)
+        out.append(p)
+        icmp_type, code, mtu = kinds_v4[i % 3]
+        # RFC 792 quotes the IP header and the first 64 bits of its data (the ports and the
+        # sequence number); RFC 1812 section 4.3.2.3 lets a router quote as much as fits in 576.
+        quoted = ip[:20 + 8] if i % 2 == 0 else ip[:576 - 28]
+        rest = struct.pack("!HH", 0, mtu) if icmp_type == 3 and code == 4 else b"\0\0\0\0"
+        body = struct.pack("!BBH", icmp_type, code, 0) + rest + quoted
+        body = body[:2] + struct.pack("!H", inet_checksum(body)) + body[4:]
+        out.append(Ether(src=p.dst, dst=p.src) / IP(src="192.0.2.254", dst=p[IP].src, proto=1, ttl=64) / Raw(body))
+    kinds_v6 = [(2, 0, 1280), (3, 0, 0), (1, 4, 0)]  # packet too big, hop limit exceeded, port unreachable
+    for i, (eth, ip, _, _) in enumerate(v6[:3]):
+        p = Ether(eth)
+        out.append(p)
+        icmp_type, code, mtu = kinds_v6[i]
+        # RFC 4443 section 2.4 (c): as much of the invoking packet as fits in the minimum MTU.
+        body = struct.pack("!BBHI", icmp_type, code, 0, mtu) + ip[:1280 - 48]
+        pseudo = ("2001:db8::fe", p[IPv6].src)
+        out.append(Ether(src=p.dst, dst=p.src) / IPv6(src="2001:db8::fe", dst=p[IPv6].src, nh=58, hlim=64)
+                   / Raw(body[:2] + struct.pack("!H", icmpv6_checksum(pseudo, body)) + body[4:]))
+    return out
+
+
+def inet_checksum(data):
+    """RFC 1071 ones' complement sum."""
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+def icmpv6_checksum(addresses, body):
+    """RFC 4443 section 2.3: over the RFC 8200 section 8.1 pseudo-header and the message."""
+    src, dst = (ipaddress.IPv6Address(x).packed for x in addresses)
+    return inet_checksum(src + dst + struct.pack("!IxxxB", len(body), 58) + body)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ public final class LinkType {
     public static final int RAW_OPENBSD = 12;    // DLT_RAW on some BSDs (LINKTYPE 12 in old files)
     public static final int RAW_BSD = 14;        // DLT_RAW on others
     public static final int RAW = 101;           // raw IPv4 or IPv6, version from the first nibble
+    public static final int C_HDLC = 104;        // Cisco HDLC: address, control, EtherType
     public static final int LOOP = 108;          // OpenBSD loopback, network byte order family
     public static final int LINUX_SLL = 113;
     public static final int IPV4 = 228;

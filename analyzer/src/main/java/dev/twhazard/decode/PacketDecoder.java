@@ -42,6 +42,7 @@ public final class PacketDecoder {
     private final LlcSnapView llcSnap = new LlcSnapView();
     private final LinuxSllView sll = new LinuxSllView();
     private final LoopbackView loopback = new LoopbackView();
+    private final CiscoHdlcView ciscoHdlc = new CiscoHdlcView();
     private final PppoeView pppoe = new PppoeView();
     private final MplsView mpls = new MplsView();
     private final Ipv4View ipv4 = new Ipv4View();
@@ -74,6 +75,7 @@ public final class PacketDecoder {
             case LinkType.RAW, LinkType.RAW_OPENBSD, LinkType.RAW_BSD -> decodeIpByVersion(buf, offset, length, out, 0);
             case LinkType.NULL -> decodeLoopback(buf, offset, length, out, false);
             case LinkType.LOOP -> decodeLoopback(buf, offset, length, out, true);
+            case LinkType.C_HDLC -> decodeCiscoHdlc(buf, offset, length, out);
             case LinkType.IPV4 -> decodeIpv4(buf, offset, length, out, 0);
             case LinkType.IPV6 -> decodeIpv6(buf, offset, length, out, 0);
             default -> DecodeStatus.UNSUPPORTED_LINK_TYPE;
@@ -120,6 +122,19 @@ public final class PacketDecoder {
             return decodeIpv6(buf, payload, payloadLength, out, 0);
         }
         return DecodeStatus.NOT_IP;
+    }
+
+    private DecodeStatus decodeCiscoHdlc(ByteBuffer buf, int off, int len, TcpSegment out) {
+        DecodeStatus s = ciscoHdlc.wrap(buf, off, len);
+        if (s != DecodeStatus.DECODED) {
+            return s;
+        }
+        int protocol = ciscoHdlc.protocol();
+        // The field is always an EtherType here: there is no 802.3 length to fall back to.
+        if (protocol < EtherType.MIN_ETHERTYPE) {
+            return DecodeStatus.NOT_IP;
+        }
+        return decodeEtherType(protocol, buf, ciscoHdlc.payloadOffset(), len - CiscoHdlcView.HEADER_LENGTH, out, 0);
     }
 
     /**

@@ -79,6 +79,10 @@ class PacketDecoderTest {
             0200000000a10000       # address padded to 8
             """ + ipv6(6, TCP_DATA);
 
+    static String ciscoHdlc(String protocol, String payload) {
+        return "0f 00 " + protocol + " # address unicast, control, protocol (EtherType)\n" + payload;
+    }
+
     static String nullHeader(String family, String payload) {
         return family + " # address family\n" + payload;
     }
@@ -93,6 +97,7 @@ class PacketDecoderTest {
                 new Valid("null little-endian AF_INET", LinkType.NULL, nullHeader("02000000", ipv4(6, TCP_SYN))),
                 new Valid("null big-endian AF_INET6 30", LinkType.NULL, nullHeader("0000001e", ipv6(6, TCP_DATA))),
                 new Valid("loop AF_INET6 24", LinkType.LOOP, nullHeader("00000018", ipv6(6, TCP_DATA))),
+                new Valid("cisco hdlc ipv6", LinkType.C_HDLC, ciscoHdlc("86dd", ipv6(6, TCP_DATA))),
                 new Valid("raw ipv4", LinkType.RAW, ipv4(6, TCP_SYN)),
                 new Valid("raw ipv6", LinkType.RAW, ipv6(6, TCP_DATA)),
                 new Valid("linktype ipv4", LinkType.IPV4, ipv4(6, TCP_SYN)),
@@ -221,6 +226,15 @@ class PacketDecoderTest {
             assertEquals(DecodeStatus.DECODED, decode(LinkType.LOOP, nullHeader("00000002", ipv4(6, TCP_SYN))));
             // Little-endian 2 read in network order is 0x02000000: not a family.
             assertEquals(DecodeStatus.NOT_IP, decode(LinkType.LOOP, nullHeader("02000000", ipv4(6, TCP_SYN))));
+        }
+
+        @Test
+        void ciscoHdlcByEtherType() {
+            assertEquals(DecodeStatus.DECODED, decode(LinkType.C_HDLC, ciscoHdlc("0800", ipv4(6, TCP_SYN))));
+            assertSyn("192.0.2.1");
+            String slarp = ciscoHdlc("8035", "00000002 00000001 00000000 ffff # SLARP keepalive: sequences, reliability");
+            assertEquals(DecodeStatus.NOT_IP, decode(LinkType.C_HDLC, slarp));
+            assertEquals(DecodeStatus.NOT_IP, decode(LinkType.C_HDLC, ciscoHdlc("0026", ipv4(6, TCP_SYN))));
         }
 
         @Test

@@ -139,13 +139,22 @@ final class PacketsCommand implements Callable<Integer> {
                 e.role().name().toLowerCase(Locale.ROOT), e.state(src).name(), e.state(1 - src).name());
     }
 
+    /**
+     * Epoch seconds as a decimal with 6 or 9 digits, truncated toward zero. A time before 1970
+     * (a wrapped or damaged timestamp the reader warned about) keeps its sign in front of both
+     * parts, so that the text reads as the value: -1.5 s is {@code -1.500000}, not
+     * {@code -2.500000}, which "floor seconds, then the positive fraction" would print.
+     */
     static String time(long nanos, int digits) {
-        long secs = Math.floorDiv(nanos, 1_000_000_000L);
-        long frac = Math.floorMod(nanos, 1_000_000_000L);
+        String sign = nanos < 0 ? "-" : "";
+        // Unsigned, so that the magnitude of Long.MIN_VALUE (2^63) is right too.
+        long magnitude = Math.abs(nanos);
+        long secs = Long.divideUnsigned(magnitude, 1_000_000_000L);
+        long frac = Long.remainderUnsigned(magnitude, 1_000_000_000L);
         if (digits == 6) {
-            return String.format(Locale.ROOT, "%d.%06d", secs, frac / 1000);
+            return String.format(Locale.ROOT, "%s%d.%06d", sign, secs, frac / 1000);
         }
-        return String.format(Locale.ROOT, "%d.%09d", secs, frac);
+        return String.format(Locale.ROOT, "%s%d.%09d", sign, secs, frac);
     }
 
     static String flags(int flags) {
