@@ -80,7 +80,7 @@ public final class AnalysisRun {
         });
         try (MergedCaptureReader merged = new MergedCaptureReader(inputs, pipeline.warnings(warnings), inputErrors)) {
             reader = merged;
-            pipeline.run(merged, analyzer::accept);
+            pipeline.runInParallel(merged, analyzer::accept);
             for (MergedCaptureReader.InputStats s : merged.inputStats()) {
                 summary.inputs.add(new RunSummary.Input(s.name(), s.packets(), s.warnings(), s.error()));
             }

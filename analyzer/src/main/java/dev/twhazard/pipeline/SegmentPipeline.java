@@ -76,44 +76,98 @@ public final class SegmentPipeline {
         };
     }
 
-    /** Reads {@code reader} to its end. */
+    /** Reads {@code reader} to its end on the calling thread. */
     public void run(CaptureReader reader, Consumer<TcpSegment> sink) throws IOException {
-        long read = 0;
-        long decoded = 0;
-        long first = Long.MAX_VALUE;
-        long last = Long.MIN_VALUE;
+        Reading r = new Reading();
         try {
             while (reader.next()) {
-                read++;
-                perRecord.run();
-                long t = reader.timestampNanos();
-                if (t < first) {
-                    first = t;
+                if (decodeCurrent(reader, r, segment)) {
+                    sink.accept(segment);
                 }
-                if (t > last) {
-                    last = t;
-                }
-                if (t < sinceNanos || t >= untilNanos) {
-                    outsideRange++;
-                    continue;
-                }
-                if (filter != null && !filter.accept(reader.linkType(), reader.buffer(), reader.dataOffset(),
-                        reader.capturedLength(), reader.originalLength())) {
-                    excluded++;
-                    continue;
-                }
-                DecodeStatus status = decoder.decode(reader.linkType(), reader.buffer(), reader.dataOffset(),
-                        reader.capturedLength(), segment);
-                if (status != DecodeStatus.DECODED) {
-                    skippedByStatus[status.ordinal()]++;
-                    continue;
-                }
-                segment.frame = reader.frameNumber();
-                segment.timestampNanos = t;
-                decoded++;
-                sink.accept(segment);
             }
         } finally {
+            r.flush();
+        }
+    }
+
+    /**
+     * Reads {@code reader} to its end with two threads: this one hands each decoded segment to
+     * {@code sink} while a reader thread reads, filters and decodes ahead of it. Segments travel
+     * in reused batches, so nothing is allocated per packet, and their order is kept. Everything
+     * the summary counts is counted by the reader thread and visible once this method returns.
+     */
+    public void runInParallel(CaptureReader reader, Consumer<TcpSegment> sink) throws IOException {
+        BatchExchange exchange = new BatchExchange();
+        Thread producer = new Thread(() -> produce(reader, exchange), "twhazard-reader");
+        producer.setDaemon(true);
+        producer.start();
+        try {
+            for (;;) {
+                SegmentBatch b = exchange.takeFull();
+                for (int i = 0; i < b.size; i++) {
+                    sink.accept(b.segments[i]);
+                }
+                if (b.last) {
+                    if (b.error != null) {
+                        throw b.error;
+                    }
+                    break;
+                }
+                exchange.giveBack(b);
+            }
+        } catch (RuntimeException | IOException e) {
+            exchange.cancel();
+            throw e;
+        } finally {
+            joinQuietly(producer);
+        }
+    }
+
+    private void produce(CaptureReader reader, BatchExchange exchange) {
+        Reading r = new Reading();
+        SegmentBatch b = exchange.takeEmpty();
+        try {
+            while (b != null && reader.next()) {
+                if (decodeCurrent(reader, r, b.segments[b.size])) {
+                    if (++b.size == SegmentBatch.CAPACITY) {
+                        exchange.putFull(b);
+                        b = exchange.takeEmpty();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            if (b != null) {
+                b.error = e;
+            }
+        } catch (RuntimeException e) {
+            if (b != null) {
+                b.error = new IOException("reading failed: " + e, e);
+            }
+        } finally {
+            r.flush();
+            if (b != null) {
+                b.last = true;
+                exchange.putFull(b);
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Per-run counters, kept in locals of one thread and added to the summary at the end. */
+    private final class Reading {
+        long read;
+        long decoded;
+        long first = Long.MAX_VALUE;
+        long last = Long.MIN_VALUE;
+
+        void flush() {
             summary.packetsRead += read;
             summary.packetsDecoded += decoded;
             if (first != Long.MAX_VALUE) {
@@ -125,6 +179,38 @@ public final class SegmentPipeline {
             }
             flushCounts();
         }
+    }
+
+    /** Counts, filters and decodes the reader's current record into {@code out}; true when it is a TCP segment to analyse. */
+    private boolean decodeCurrent(CaptureReader reader, Reading r, TcpSegment out) {
+        r.read++;
+        perRecord.run();
+        long t = reader.timestampNanos();
+        if (t < r.first) {
+            r.first = t;
+        }
+        if (t > r.last) {
+            r.last = t;
+        }
+        if (t < sinceNanos || t >= untilNanos) {
+            outsideRange++;
+            return false;
+        }
+        if (filter != null && !filter.accept(reader.linkType(), reader.buffer(), reader.dataOffset(),
+                reader.capturedLength(), reader.originalLength())) {
+            excluded++;
+            return false;
+        }
+        DecodeStatus status = decoder.decode(reader.linkType(), reader.buffer(), reader.dataOffset(),
+                reader.capturedLength(), out);
+        if (status != DecodeStatus.DECODED) {
+            skippedByStatus[status.ordinal()]++;
+            return false;
+        }
+        out.frame = reader.frameNumber();
+        out.timestampNanos = t;
+        r.decoded++;
+        return true;
     }
 
     private void flushCounts() {
