@@ -126,6 +126,16 @@ public final class MergedCaptureReader implements CaptureReader {
 
     @Override
     public boolean next() throws IOException {
+        if (current != null && heap.isEmpty() && nextPending == pending.size()) {
+            // One input left (the common case): no merging to do.
+            if (advance(current)) {
+                current.stats.packets++;
+                frame = renumber ? frame + 1 : current.reader.frameNumber();
+                return true;
+            }
+            current = null;
+            return false;
+        }
         if (current != null) {
             if (advance(current)) {
                 heap.add(current);

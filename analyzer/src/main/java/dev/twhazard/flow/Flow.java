@@ -32,8 +32,10 @@ public final class Flow {
     Incarnation active;
     int incarnations;
     long lastSeen;
-    /** Position in the tracker's expiry queue bookkeeping. */
-    long queuedAt;
+    /** The second the expiry wheel will look at this flow, or Long.MIN_VALUE. */
+    long dueSecond = Long.MIN_VALUE;
+    /** Forgotten by the tracker (expired or evicted). */
+    boolean removed;
 
     // Summary of the last finished incarnation ("prev").
     boolean prevValid;

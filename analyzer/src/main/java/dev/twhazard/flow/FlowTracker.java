@@ -37,7 +37,7 @@ import java.util.ArrayDeque;
  */
 public final class FlowTracker {
 
-    /** How often (capture time) a queued flow is looked at again for expiry. */
+    /** A flow still holding a counted TIME_WAIT is looked at again this soon. */
     private static final long RECHECK_NANOS = 1_000_000_000L;
     /** A no-socket RST answers the segment it resets within this time. */
     private static final long ANSWER_WINDOW_NANOS = 1_000_000_000L;
@@ -48,7 +48,7 @@ public final class FlowTracker {
     private final TrackerListener listener;
     private final FlowTable table;
     private final TimeWaitLedger ledger;
-    private final ArrayDeque<Flow> expiryQueue = new ArrayDeque<>();
+    private final ExpiryWheel expiry = new ExpiryWheel();
     private final ArrayDeque<Incarnation> pool = new ArrayDeque<>();
     private final SegmentEvent event = new SegmentEvent();
     private final long retainNanos;
@@ -125,8 +125,7 @@ public final class FlowTracker {
         Flow f = table.getOrCreate(seg);
         if (f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid) {
             flowsCreated++;
-            f.queuedAt = clock;
-            expiryQueue.addLast(f);
+            expiry.schedule(f, clock + config.idleTimeout().toNanos());
             if (table.size() > config.maxFlows()) {
                 evictOldest(f);
             }
@@ -182,19 +181,17 @@ public final class FlowTracker {
     /** Moves capture time forward: expires TIME_WAITs and forgotten flows up to {@code now}. */
     public void advance(long now) {
         ledger.advance(now);
-        Flow f;
-        while ((f = expiryQueue.peekFirst()) != null && now - f.queuedAt >= RECHECK_NANOS) {
-            expiryQueue.pollFirst();
-            if (f.queuedAt < 0) {
-                continue; // already removed by eviction
+        expiry.advance(now, f -> {
+            if (f.removed) {
+                return Long.MIN_VALUE;
             }
-            if (now >= expiry(f)) {
+            long due = expiry(f);
+            if (now >= due) {
                 removeFlow(f, false);
-            } else {
-                f.queuedAt = now;
-                expiryQueue.addLast(f);
+                return Long.MIN_VALUE;
             }
-        }
+            return due;
+        });
     }
 
     /** Ends every incarnation still in progress (the capture is over). */
@@ -222,7 +219,7 @@ public final class FlowTracker {
         ledger.end(f, clock);
         listener.onFlowRemoved(f, evicted);
         table.remove(f);
-        f.queuedAt = -1;
+        f.removed = true;
         if (evicted) {
             flowsEvicted++;
         } else {
@@ -466,6 +463,7 @@ public final class FlowTracker {
         f.active = null;
         inc.reset();
         pool.addFirst(inc);
+        expiry.schedule(f, expiry(f));
     }
 
     /**

@@ -1,0 +1,79 @@
+package dev.twhazard.flow;
+
+/**
+ * When to look at each flow again: a timing wheel of one-second slots. A flow is scheduled for
+ * the second its state may expire; when that second comes it is checked, and either forgotten or
+ * scheduled again for its new due time. Scheduling and each check cost O(1); nothing is done for
+ * a flow between its due times, whatever the packet rate.
+ *
+ * <p>A flow sits in at most one slot that counts: {@link Flow#dueSecond} names it, and an entry
+ * left in another slot by an earlier schedule is skipped when that slot comes. Due times beyond
+ * the wheel's span land in the farthest slot and are checked again then.
+ */
+final class ExpiryWheel {
+
+    private static final int SLOTS = 4096;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final Flow[][] slots = new Flow[SLOTS][];
+    private final int[] sizes = new int[SLOTS];
+    private long processedSecond = Long.MIN_VALUE;
+
+    /** Schedules the flow to be checked at {@code dueNanos} (unless it is already due earlier). */
+    void schedule(Flow f, long dueNanos) {
+        long second = Math.floorDiv(dueNanos, SECOND);
+        if (processedSecond != Long.MIN_VALUE) {
+            second = Math.max(second, processedSecond + 1);
+            second = Math.min(second, processedSecond + SLOTS - 1);
+        }
+        if (f.dueSecond != Long.MIN_VALUE && f.dueSecond <= second && f.dueSecond > processedSecond) {
+            return;
+        }
+        f.dueSecond = second;
+        int slot = (int) Math.floorMod(second, SLOTS);
+        Flow[] s = slots[slot];
+        if (s == null) {
+            s = slots[slot] = new Flow[16];
+        } else if (sizes[slot] == s.length) {
+            s = slots[slot] = java.util.Arrays.copyOf(s, s.length * 2);
+        }
+        s[sizes[slot]++] = f;
+    }
+
+    /**
+     * Checks every flow due up to {@code nowNanos}: {@code check} returns the flow's next due time,
+     * or {@link Long#MIN_VALUE} when it was removed.
+     */
+    void advance(long nowNanos, java.util.function.ToLongFunction<Flow> check) {
+        long now = Math.floorDiv(nowNanos, SECOND);
+        if (processedSecond == Long.MIN_VALUE) {
+            processedSecond = now - 1;
+        }
+        while (processedSecond < now) {
+            long second = ++processedSecond;
+            int slot = (int) Math.floorMod(second, SLOTS);
+            Flow[] s = slots[slot];
+            int n = sizes[slot];
+            if (n == 0) {
+                continue;
+            }
+            slots[slot] = null;
+            sizes[slot] = 0;
+            for (int i = 0; i < n; i++) {
+                Flow f = s[i];
+                if (f.dueSecond != second) {
+                    continue; // rescheduled elsewhere, or removed
+                }
+                f.dueSecond = Long.MIN_VALUE;
+                long next = check.applyAsLong(f);
+                if (next != Long.MIN_VALUE) {
+                    schedule(f, next);
+                }
+            }
+            java.util.Arrays.fill(s, 0, n, null);
+            if (slots[slot] == null && s.length <= 1024) {
+                slots[slot] = s;
+            }
+        }
+    }
+}
