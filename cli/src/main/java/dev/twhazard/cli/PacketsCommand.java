@@ -17,8 +17,6 @@ import dev.twhazard.report.RunSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +91,7 @@ final class PacketsCommand implements Callable<Integer> {
         if (sources.isEmpty()) {
             return ExitCode.INPUT;
         }
-        Writer sink = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        Writer sink = output == null ? spec.commandLine().getOut() : OutputFormat.openWriter("-o", output);
         CsvMapper mapper = new CsvMapper();
         CsvSchema schema = mapper.schemaFor(PacketRow.class).withHeader();
         RunSummary summary = new RunSummary();
