@@ -92,9 +92,13 @@ public final class MergedCaptureReader implements CaptureReader {
             InputStats s = new InputStats(in.name());
             stats.add(s);
             CaptureReader r = null;
+            // Warnings of the peek are held back: a file is read again from its start when the
+            // merge reaches it, and would report them a second time.
+            HeldWarnings peek = new HeldWarnings();
             try {
-                r = in.opener().open(counting(s));
+                r = in.opener().open(peek);
                 if (!r.next()) {
+                    peek.release(counting(s));
                     r.close();
                     continue;
                 }
@@ -102,15 +106,39 @@ public final class MergedCaptureReader implements CaptureReader {
                 if (in.reopenable()) {
                     r.close();
                     r = null;
+                } else {
+                    peek.release(counting(s));
                 }
                 pending.add(new Pending(in, s, first, order++, r));
             } catch (IOException e) {
+                peek.release(counting(s));
                 closeQuietly(r);
                 s.error = e.getMessage();
                 errors.accept(e);
             }
         }
         pending.sort(Comparator.comparingLong(Pending::firstTime).thenComparingInt(Pending::order));
+    }
+
+    /** Holds warnings until {@link #release} names where they go; from then on passes them straight on. */
+    private static final class HeldWarnings implements Consumer<CaptureWarning> {
+        private final List<CaptureWarning> held = new ArrayList<>();
+        private Consumer<CaptureWarning> target;
+
+        @Override
+        public void accept(CaptureWarning w) {
+            if (target == null) {
+                held.add(w);
+            } else {
+                target.accept(w);
+            }
+        }
+
+        void release(Consumer<CaptureWarning> to) {
+            target = to;
+            held.forEach(to);
+            held.clear();
+        }
     }
 
     private Consumer<CaptureWarning> counting(InputStats s) {

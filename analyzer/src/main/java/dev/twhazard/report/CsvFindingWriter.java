@@ -18,7 +18,9 @@ import java.io.Writer;
  * are separated by spaces (ready for Wireshark's {@code frame.number in {...}}).
  *
  * <p>Text cells that a spreadsheet would run as a formula (starting with {@code = + - @}, tab or
- * carriage return) get a leading apostrophe (OWASP "CSV injection").
+ * carriage return) get a leading apostrophe (OWASP "CSV injection"). Cells are quoted only when
+ * they need it; since Jackson's minimal quoting does not quote a bare carriage return, one that
+ * ends or breaks a line inside text is written as a line feed, which is quoted.
  */
 public final class CsvFindingWriter implements FindingWriter {
 
@@ -31,13 +33,14 @@ public final class CsvFindingWriter implements FindingWriter {
     }
 
     static CsvMapper mapper() {
-        // Quote a cell only when it needs it (separator, quote, line break), not every long one.
+        // Quote only the cells that need it (a comma, a quote, a line break), not every text
+        // longer than 24 characters as Jackson does by default, so that the header line is plain.
         CsvMapper mapper = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
         SimpleModule guard = new SimpleModule("csv-formula-guard");
         guard.addSerializer(String.class, new JsonSerializer<>() {
             @Override
             public void serialize(String value, JsonGenerator gen, SerializerProvider serializers) throws IOException {
-                gen.writeString(neutralize(value));
+                gen.writeString(neutralize(value).replace("\r\n", "\n").replace('\r', '\n'));
             }
         });
         mapper.registerModule(guard);

@@ -6,6 +6,8 @@ import dev.twhazard.detect.Severity;
 import dev.twhazard.flow.TimeWaitLengths;
 import dev.twhazard.flow.TrackerConfig;
 import dev.twhazard.report.Finding;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -67,17 +69,26 @@ final class AnalysisOptions {
     AnalyzerConfig config() {
         TimeWaitLengths lengths = TimeWaitLengths.linuxDefault();
         if (osProfile != null) {
-            lengths = TimeWaitLengths.of(TimeWaitLengths.OsProfile.parse(osProfile).timeWait());
+            try {
+                lengths = TimeWaitLengths.of(TimeWaitLengths.OsProfile.parse(osProfile).timeWait());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--os-profile " + osProfile + ": " + e.getMessage());
+            }
         }
         if (timeWait != null) {
-            lengths = TimeWaitLengths.of(TimeWaitLengths.parseDuration(timeWait));
+            lengths = TimeWaitLengths.of(duration("--time-wait", timeWait));
         }
         for (String rule : timeWaitFor) {
             int eq = rule.indexOf('=');
             if (eq < 0) {
                 throw new UsageException("--time-wait-for " + rule + ": expected CIDR=DURATION, e.g. 10.1.0.0/16=240s");
             }
-            lengths = lengths.with(rule.substring(0, eq), TimeWaitLengths.parseDuration(rule.substring(eq + 1)));
+            Duration length = positiveDuration("--time-wait-for " + rule, rule.substring(eq + 1));
+            try {
+                lengths = lengths.with(rule.substring(0, eq), length);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--time-wait-for " + rule + ": " + e.getMessage());
+            }
         }
         if (maxFlows < 1000) {
             throw new UsageException("--max-flows " + maxFlows + ": too small (expected: at least 1000)");
@@ -85,23 +96,53 @@ final class AnalysisOptions {
         AnalyzerConfig cfg = AnalyzerConfig.defaults()
                 .withTracker(TrackerConfig.defaults().withTimeWait(lengths).withMaxFlows(maxFlows));
         if (portRange != null) {
-            String[] p = portRange.trim().split("-", 2);
-            try {
-                cfg = cfg.withPortRange(Integer.parseInt(p[0].trim()), Integer.parseInt(p[1].trim()));
-            } catch (RuntimeException e) {
-                throw new UsageException("--port-range " + portRange + ": expected LOW-HIGH, e.g. 32768-60999");
-            }
+            int[] range = portRange(portRange);
+            cfg = cfg.withPortRange(range[0], range[1]);
         }
         return cfg;
     }
 
+    /** {@code LOW-HIGH} with {@code 1 <= LOW <= HIGH <= 65535}. */
+    static int[] portRange(String text) {
+        String rule = " (expected: LOW-HIGH with 1 <= LOW <= HIGH <= 65535, e.g. 32768-60999)";
+        String[] p = text.trim().split("-", 2);
+        int low;
+        int high;
+        try {
+            low = Integer.parseInt(p[0].trim());
+            high = Integer.parseInt(p[1].trim());
+        } catch (RuntimeException e) {
+            throw new UsageException("--port-range " + text + ": not a port range" + rule);
+        }
+        if (low < 1 || high > 65535) {
+            throw new UsageException("--port-range " + text + ": port out of range" + rule);
+        }
+        if (low > high) {
+            throw new UsageException("--port-range " + text + ": LOW is above HIGH" + rule);
+        }
+        return new int[] {low, high};
+    }
+
     Predicate<Finding> show() {
-        Severity min = Severity.parse(minSeverity);
+        Severity min = severity("--min-severity", minSeverity);
         Set<HazardId> only = EnumSet.noneOf(HazardId.class);
         for (String t : types) {
-            only.add(HazardId.parse(t));
+            try {
+                only.add(HazardId.parse(t));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--type " + t + ": " + e.getMessage());
+            }
         }
         return f -> f.severity().atLeast(min) && (only.isEmpty() || only.contains(f.type()));
+    }
+
+    /** A severity option's value, or a one-line usage error naming the option. */
+    static Severity severity(String option, String text) {
+        try {
+            return Severity.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + " " + text + ": " + e.getMessage());
+        }
     }
 
     long sinceNanos() {
@@ -116,7 +157,8 @@ final class AnalysisOptions {
         String t = text.trim();
         try {
             if (t.matches("[0-9]+(\\.[0-9]+)?")) {
-                return Math.round(Double.parseDouble(t) * 1e9);
+                // Exact decimal arithmetic: a double has too few digits for nanoseconds since 1970.
+                return new BigDecimal(t).movePointRight(9).setScale(0, RoundingMode.HALF_UP).longValueExact();
             }
             Instant instant;
             try {
@@ -125,17 +167,28 @@ final class AnalysisOptions {
                 instant = LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
             }
             return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             throw new UsageException(option + " " + text + ": expected epoch seconds or an ISO date-time, "
                     + "e.g. 2026-11-23T07:30:00Z");
         }
     }
 
+    /** A duration option's value, which must be above zero; else a one-line usage error naming the option. */
     static Duration duration(String option, String text) {
+        return positiveDuration(option + " " + text, text);
+    }
+
+    /** {@code text} as a duration above zero; {@code what} starts the message if it is not one. */
+    private static Duration positiveDuration(String what, String text) {
+        Duration d;
         try {
-            return TimeWaitLengths.parseDuration(text);
+            d = TimeWaitLengths.parseDuration(text);
         } catch (IllegalArgumentException e) {
-            throw new UsageException(option + " " + text + ": " + e.getMessage());
+            throw new UsageException(what + ": " + e.getMessage());
         }
+        if (d.isNegative() || d.isZero()) {
+            throw new UsageException(what + ": not above zero (expected: a positive duration, e.g. 60s, 2m, 1500ms)");
+        }
+        return d;
     }
 }

@@ -8,7 +8,6 @@ import dev.twhazard.report.FindingWriter;
 import dev.twhazard.report.RunSummary;
 import java.io.IOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +66,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         var err = spec.commandLine().getErr();
         var out = spec.commandLine().getOut();
-        Severity failSeverity = failOn == null ? null : Severity.parse(failOn);
+        Severity failSeverity = failOn == null ? null : AnalysisOptions.severity("--fail-on", failOn);
         var config = analysis.config();
         var show = analysis.show();
         long since = analysis.sinceNanos();
@@ -81,7 +80,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             return ExitCode.INPUT;
         }
         OutputFormat fmt = OutputFormat.resolve(format, output, Progress.stdoutIsTerminal());
-        Writer sink = output == null ? out : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        Writer sink = output == null ? out : OutputFormat.openWriter("-o", output);
         Severity[] worst = {null};
         RunSummary summary;
         try (FindingWriter writer = fmt.writer(sink)) {

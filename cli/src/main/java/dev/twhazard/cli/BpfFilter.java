@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.pcap4j.core.BpfProgram;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
 import org.pcap4j.packet.namednumber.DataLinkType;
@@ -22,6 +24,9 @@ final class BpfFilter implements SegmentPipeline.PacketFilter {
     static final String INSTALL_HINT = "libpcap is needed for --filter and live capture but was not found "
             + "(install it: Debian/Ubuntu 'apt-get install libpcap0.8', Fedora/RHEL 'dnf install libpcap', "
             + "macOS has it built in)";
+
+    /** libpcap's MAXIMUM_SNAPLEN: filters read no further into a packet than this. */
+    static final int SNAPLEN = 262_144;
 
     private final String expression;
     private final Map<Integer, BpfProgram> programs = new HashMap<>();
@@ -60,21 +65,46 @@ final class BpfFilter implements SegmentPipeline.PacketFilter {
         }
     }
 
+    /**
+     * Compiles the expression for one link type on a "dead" libpcap handle, so that a syntax
+     * error comes back with libpcap's own message ({@code pcap_geterr}); pcap4j's
+     * {@code Pcaps.compileFilter} goes through {@code pcap_compile_nopcap}, which loses it. The
+     * netmask is unknown ({@code PCAP_NETMASK_UNKNOWN}): only {@code ip broadcast} needs one, and
+     * libpcap then refuses it with a message instead of matching the wrong packets.
+     */
     private BpfProgram program(int linkType) {
         BpfProgram p = programs.get(linkType);
         if (p != null) {
             return p;
         }
-        try {
-            p = Pcaps.compileFilter(262144, DataLinkType.getInstance(linkType), expression,
-                    BpfProgram.BpfCompileMode.OPTIMIZE, null);
-        } catch (PcapNativeException e) {
-            throw new UsageException("--filter '" + expression + "': " + e.getMessage());
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new UsageException(INSTALL_HINT + ": " + e.getMessage());
-        }
+        p = compile(expression, linkType, SNAPLEN);
         programs.put(linkType, p);
         return p;
+    }
+
+    static BpfProgram compile(String expression, int linkType, int snaplen) {
+        PcapHandle dead = null;
+        try {
+            dead = Pcaps.openDead(DataLinkType.getInstance(linkType), snaplen);
+            return dead.compileFilter(expression, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
+        } catch (PcapNativeException e) {
+            throw new UsageException("--filter '" + expression + "': " + libpcapMessage(e));
+        } catch (NotOpenException e) {
+            throw new IllegalStateException("libpcap handle closed while compiling a filter", e);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new UsageException(INSTALL_HINT + ": " + e.getMessage());
+        } finally {
+            if (dead != null) {
+                dead.close();
+            }
+        }
+    }
+
+    /** pcap4j's message ends with " Error code: N"; the text before it is libpcap's. */
+    private static String libpcapMessage(PcapNativeException e) {
+        String m = String.valueOf(e.getMessage());
+        int cut = m.indexOf(" Error code:");
+        return (cut > 0 ? m.substring(0, cut) : m).trim();
     }
 
     @Override

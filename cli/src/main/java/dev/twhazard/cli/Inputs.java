@@ -9,15 +9,24 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Turns the command line's inputs into captures: files, directories (every capture inside,
  * recursively, in path order), glob patterns the shell did not expand, and {@code -} for
  * standard input. Inside directories, files are recognised by their first bytes (pcap, pcapng,
- * gzip), so other files there are left alone; a file named explicitly is always read.
+ * gzip) or by a capture's name ({@link #CAPTURE_NAME}), so other files there (notes, checksums)
+ * are left alone while a damaged capture is still read and reported; a file named explicitly is
+ * always read.
  */
 final class Inputs {
+
+    /**
+     * Names of capture files: {@code .pcap}, {@code .pcapng}, {@code .cap}, with the number that
+     * {@code tcpdump -C} appends ({@code cap.pcap1}), optionally gzip-compressed.
+     */
+    static final Pattern CAPTURE_NAME = Pattern.compile("(?i).*\\.(pcap|pcapng|cap)[0-9]*(\\.gz)?");
 
     private Inputs() {
     }
@@ -38,7 +47,9 @@ final class Inputs {
             Path p = Path.of(arg);
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    List<Path> files = walk.filter(Files::isRegularFile).filter(Inputs::looksLikeCapture).sorted().toList();
+                    List<Path> files = walk.filter(Files::isRegularFile)
+                            .filter(f -> looksLikeCapture(f) || CAPTURE_NAME.matcher(f.getFileName().toString()).matches())
+                            .sorted().toList();
                     if (files.isEmpty()) {
                         missing.add(arg + ": no capture files in this directory");
                     }

@@ -3,21 +3,33 @@ package dev.twhazard.cli;
 import dev.twhazard.capture.CaptureReader;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.sql.Timestamp;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapStat;
 
 /**
  * Packets from a live libpcap handle (through pcap4j) as a {@link CaptureReader}, so that live
  * capture runs through the same pipeline as files. pcap4j copies every packet into a new array;
  * live rates are bounded by the interface, so that cost is acceptable here (it is why files are
  * read by plain Java instead).
+ *
+ * <p>The handle must be in non-blocking mode: in libpcap's immediate mode on Linux a blocking
+ * {@code pcap_next_ex} waits for the next packet however long that takes (the read timeout is not
+ * applied), so on a quiet interface {@code --duration}, {@code --every} and Ctrl-C would wait for
+ * traffic. With no packet ready the reader sleeps {@value #IDLE_MILLIS} ms and looks at
+ * {@code stop} again; packet times come from the kernel, so the sleep does not skew them.
  */
 final class LiveCaptureReader implements CaptureReader {
+
+    /** How long to wait when no packet is ready. */
+    static final long IDLE_MILLIS = 10;
 
     private final PcapHandle handle;
     private final int linkType;
@@ -45,7 +57,14 @@ final class LiveCaptureReader implements CaptureReader {
             try {
                 raw = handle.getNextRawPacketEx();
             } catch (TimeoutException e) {
-                continue; // the read timeout expired with no packet: look at stop again
+                // No packet ready (non-blocking handle): wait a little, then look at stop again.
+                try {
+                    Thread.sleep(IDLE_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+                continue;
             } catch (EOFException e) {
                 return false;
             } catch (PcapNativeException | NotOpenException e) {
@@ -121,6 +140,20 @@ final class LiveCaptureReader implements CaptureReader {
     @Override
     public String sourceName() {
         return name;
+    }
+
+    /**
+     * Prints libpcap's counters, as tcpdump does when it stops: packets the kernel dropped were
+     * never analysed, and a missed FIN or SYN can change what the analysis concludes.
+     */
+    void printStatistics(PrintWriter err) {
+        try {
+            PcapStat s = handle.getStats();
+            err.printf(Locale.ROOT, "twhazard: %d packets captured on %s, %d received by filter, %d dropped by kernel%n",
+                    frame, name, s.getNumPacketsReceived(), s.getNumPacketsDropped());
+        } catch (PcapNativeException | NotOpenException | UnsupportedOperationException e) {
+            err.printf(Locale.ROOT, "twhazard: %d packets captured on %s%n", frame, name);
+        }
     }
 
     @Override

@@ -10,13 +10,14 @@ import dev.twhazard.report.RunSummary;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.PcapHandle;
@@ -34,10 +35,18 @@ import picocli.CommandLine.Model.CommandSpec;
  * with a periodic report of the findings so far; optionally saves the capture as pcap.
  */
 @Command(name = "live", mixinStandardHelpOptions = true,
-        description = "Capture from an interface (libpcap) and report TIME_WAIT hazards as they happen.",
+        description = {"Capture from an interface (libpcap) and report TIME_WAIT hazards as they happen.",
+            "Stops after --duration, after --count packets, or at Ctrl-C (SIGINT or SIGTERM); the final report is written "
+                    + "in every case (after a signal the exit status is the signal's, 130 or 143). "
+                    + "Capturing needs root or CAP_NET_RAW."},
         footer = {"", "Example:", "  twhazard live -i eth0 --filter 'tcp port 80' --every 10s --duration 5m --write cap.pcap",
             "", ExitCode.HELP})
 final class LiveCommand implements Callable<Integer> {
+
+    /** How long Ctrl-C (a shutdown hook) waits for the final report to be written. */
+    static final long STOP_WAIT_SECONDS = 10;
+    /** Enough for the Ethernet, IP and TCP headers with options. */
+    static final int MIN_SNAPLEN = 128;
 
     @Spec
     CommandSpec spec;
@@ -54,7 +63,9 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N packets.")
     long count;
 
-    @Option(names = "--every", paramLabel = "DURATION", description = "Print a report of the findings so far this often.")
+    @Option(names = "--every", paramLabel = "DURATION",
+            description = "Print a report of the findings so far this often (on standard output with --format text, "
+                    + "else on standard error, so that the output stays machine-readable).")
     String every;
 
     @Option(names = "--write", paramLabel = "FILE", description = "Also save the captured packets to FILE (pcap).")
@@ -74,36 +85,61 @@ final class LiveCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        Severity failSeverity = failOn == null ? null : Severity.parse(failOn);
+        Severity failSeverity = failOn == null ? null : AnalysisOptions.severity("--fail-on", failOn);
         var config = analysis.config();
         var show = analysis.show();
-        long deadline = duration == null ? Long.MAX_VALUE
-                : System.nanoTime() + AnalysisOptions.duration("--duration", duration).toNanos();
+        long since = analysis.sinceNanos();
+        long until = analysis.untilNanos();
+        long runFor = duration == null ? 0 : AnalysisOptions.duration("--duration", duration).toNanos();
         long period = every == null ? 0 : AnalysisOptions.duration("--every", every).toNanos();
+        if (count < 0) {
+            throw new UsageException("--count " + count + ": negative (expected: a number of packets, at least 1)");
+        }
+        if (snaplen < MIN_SNAPLEN || snaplen > BpfFilter.SNAPLEN) {
+            throw new UsageException("--snaplen " + snaplen + ": out of range (expected: " + MIN_SNAPLEN + " to "
+                    + BpfFilter.SNAPLEN + ")");
+        }
         BpfFilter.pointPcap4jAtLibpcap();
+        if (analysis.filter != null) {
+            BpfFilter.compile(analysis.filter); // a bad expression is a usage error, with libpcap's message
+        }
         PcapHandle handle = open(err);
         if (handle == null) {
-            return ExitCode.USAGE;
+            return ExitCode.INPUT;
         }
+        OutputStream pcapOut;
+        try {
+            pcapOut = write == null ? null : OutputFormat.openFile("--write", write);
+        } catch (RuntimeException e) {
+            handle.close();
+            throw e;
+        }
+        long deadline = runFor == 0 ? Long.MAX_VALUE : System.nanoTime() + runFor;
+        // Periodic reports go where they do not break a machine-readable output.
+        PrintWriter status = format == OutputFormat.TEXT ? out : err;
+        err.println("twhazard: capturing on " + iface + " (link type " + handle.getDlt().name() + ", snapshot length "
+                + snaplen + " bytes" + (analysis.filter == null ? "" : ", filter '" + analysis.filter + "'")
+                + "); Ctrl-C stops and writes the report");
+        err.flush();
+        // Ctrl-C or SIGTERM: stop reading, and hold the JVM's exit until the report is written.
         AtomicBoolean stopped = new AtomicBoolean();
-        Thread main = Thread.currentThread();
+        CountDownLatch reported = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             stopped.set(true);
             try {
-                main.join(3000);
+                reported.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException ignored) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }, "twhazard-live-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         RunSummary summary = new RunSummary();
         List<Finding> sinceLastReport = new ArrayList<>();
         Severity[] worst = {null};
         long[] nextReport = {period > 0 ? System.nanoTime() + period : Long.MAX_VALUE};
         long[] packets = {0};
-        Warnings warnings = new Warnings(err);
         try (FindingWriter writer = format.writer(out);
-             PcapWriter pcap = write == null ? null : new PcapWriter(new BufferedOutputStream(Files.newOutputStream(write)),
+             PcapWriter pcap = pcapOut == null ? null : new PcapWriter(new BufferedOutputStream(pcapOut),
                      handle.getDlt().value(), snaplen, false)) {
             HazardAnalyzer analyzer = new HazardAnalyzer(config, f -> {
                 if (!show.test(f)) {
@@ -122,12 +158,12 @@ final class LiveCommand implements Callable<Integer> {
             LiveCaptureReader reader = new LiveCaptureReader(handle, iface, () -> {
                 long now = System.nanoTime();
                 if (now >= nextReport[0]) {
-                    report(out, packets[0], analyzer, sinceLastReport);
+                    report(status, packets[0], analyzer, sinceLastReport);
                     nextReport[0] = now + period;
                 }
                 return stopped.get() || now >= deadline || (count > 0 && packets[0] >= count);
             });
-            SegmentPipeline pipeline = new SegmentPipeline(summary).perRecord(() -> {
+            SegmentPipeline pipeline = new SegmentPipeline(summary).timeRange(since, until).perRecord(() -> {
                 packets[0]++;
                 if (pcap != null) {
                     try {
@@ -139,54 +175,64 @@ final class LiveCommand implements Callable<Integer> {
             });
             try (reader) {
                 pipeline.run(reader, analyzer::accept);
+                reader.printStatistics(err);
             } catch (java.io.UncheckedIOException e) {
                 throw e.getCause();
             }
             analyzer.finish();
             summary.analysis(analyzer.stats());
             summary.inputs.add(new RunSummary.Input(iface, summary.packetsRead, 0, null));
+            summary.settings.put("time_wait_default_s", config.tracker().timeWait().defaultNanos() / 1e9);
             summary.checkAccounting();
             writer.finish(summary);
         } finally {
+            out.flush();
+            err.flush();
+            reported.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
                 // The JVM is already shutting down (Ctrl-C): the hook is running.
             }
-            out.flush();
         }
-        warnings.finish();
         return failSeverity != null && worst[0] != null && worst[0].atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
     }
 
-    private PcapHandle open(java.io.PrintWriter err) {
+    /**
+     * Opens the interface, in non-blocking mode (see {@link LiveCaptureReader}), with the filter
+     * set in the kernel. An unknown interface is a usage error; any other failure is reported
+     * here and gives null (exit code 3: the input cannot be read).
+     */
+    private PcapHandle open(PrintWriter err) {
+        PcapHandle h = null;
         try {
             PcapNetworkInterface nif = Pcaps.getDevByName(iface);
             if (nif == null) {
-                err.println("twhazard: no interface named " + iface + " (see 'ip link')");
-                return null;
+                throw new UsageException("no interface named " + iface + " (see 'ip link')");
             }
-            PcapHandle h = new PcapHandle.Builder(iface).snaplen(snaplen)
+            h = new PcapHandle.Builder(iface).snaplen(snaplen)
                     .promiscuousMode(PcapNetworkInterface.PromiscuousMode.PROMISCUOUS).timeoutMillis(100)
                     .immediateMode(true).build();
+            h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
             if (analysis.filter != null) {
-                h.setFilter(analysis.filter, BpfProgram.BpfCompileMode.OPTIMIZE);
+                h.setFilter(analysis.filter, BpfProgram.BpfCompileMode.OPTIMIZE, PcapHandle.PCAP_NETMASK_UNKNOWN);
             }
             return h;
         } catch (PcapNativeException e) {
             err.println("twhazard: cannot capture on " + iface + ": " + e.getMessage()
                     + " (capturing needs root or CAP_NET_RAW)");
-            return null;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             err.println("twhazard: " + BpfFilter.INSTALL_HINT);
-            return null;
         } catch (org.pcap4j.core.NotOpenException e) {
-            err.println("twhazard: cannot set the filter on " + iface + ": " + e.getMessage());
-            return null;
+            err.println("twhazard: cannot set up the capture on " + iface + ": " + e.getMessage());
         }
+        if (h != null) {
+            h.close();
+        }
+        return null;
     }
 
-    private static void report(java.io.PrintWriter out, long packets, HazardAnalyzer analyzer, List<Finding> fresh) {
+    private static void report(PrintWriter out, long packets, HazardAnalyzer analyzer, List<Finding> fresh) {
         var stats = analyzer.stats();
         long total = stats.findings().values().stream().mapToLong(Long::longValue).sum();
         out.printf(Locale.ROOT, "[live] %,d packets, %,d connections, %d findings so far %s%n", packets,
@@ -198,7 +244,4 @@ final class LiveCommand implements Callable<Integer> {
         out.flush();
     }
 
-    static Duration parse(String text) {
-        return AnalysisOptions.duration("--duration", text);
-    }
 }

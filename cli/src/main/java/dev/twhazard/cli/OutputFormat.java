@@ -5,8 +5,16 @@ import dev.twhazard.report.FindingWriter;
 import dev.twhazard.report.JsonFindingWriter;
 import dev.twhazard.report.JsonLinesFindingWriter;
 import dev.twhazard.report.TextReport;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -24,6 +32,25 @@ enum OutputFormat {
             case JSON -> new JsonFindingWriter(out);
             case JSONL -> new JsonLinesFindingWriter(out);
         };
+    }
+
+    /**
+     * Opens an output file named by {@code option}; one that cannot be created is a usage error
+     * (exit code 2) in one line, not an internal error.
+     */
+    static OutputStream openFile(String option, Path file) {
+        try {
+            return Files.newOutputStream(file);
+        } catch (IOException e) {
+            String reason = e instanceof NoSuchFileException ? "no such directory"
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.toString();
+            throw new UsageException(option + " " + file + ": cannot write (" + reason + ")");
+        }
+    }
+
+    static Writer openWriter(String option, Path file) {
+        return new BufferedWriter(new OutputStreamWriter(openFile(option, file), StandardCharsets.UTF_8));
     }
 
     /**

@@ -18,8 +18,6 @@ import dev.twhazard.report.RunSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +92,7 @@ final class PacketsCommand implements Callable<Integer> {
         if (sources.isEmpty()) {
             return ExitCode.INPUT;
         }
-        Writer sink = output == null ? spec.commandLine().getOut() : Files.newBufferedWriter(output, StandardCharsets.UTF_8);
+        Writer sink = output == null ? spec.commandLine().getOut() : OutputFormat.openWriter("-o", output);
         CsvMapper mapper = CsvMapper.builder().enable(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING).build();
         CsvSchema schema = mapper.schemaFor(PacketRow.class).withHeader();
         RunSummary summary = new RunSummary();

@@ -32,7 +32,13 @@ final class Progress {
 
     /** A progress bar if standard error is a terminal and the input is large (or of unknown size), else null. */
     static Progress forTerminal(PrintWriter err, long totalBytes, boolean quiet, LongSupplier bytesRead) {
-        if (quiet || !stderrIsTerminal() || (totalBytes >= 0 && totalBytes < LARGE_INPUT)) {
+        return create(err, totalBytes, quiet, stderrIsTerminal(), bytesRead);
+    }
+
+    /** As {@link #forTerminal}, with the terminal test given (for tests). */
+    static Progress create(PrintWriter err, long totalBytes, boolean quiet, boolean stderrIsTerminal,
+                           LongSupplier bytesRead) {
+        if (quiet || !stderrIsTerminal || (totalBytes >= 0 && totalBytes < LARGE_INPUT)) {
             return null;
         }
         return new Progress(err, totalBytes, bytesRead);
@@ -69,24 +75,31 @@ final class Progress {
     }
 
     private void draw(long now) {
-        double secs = (now - start) / 1e9;
-        long read = bytesRead.getAsLong();
+        err.print("\r" + line(now - start, bytesRead.getAsLong(), totalBytes, packets));
+        err.flush();
+        drawn = true;
+    }
+
+    /**
+     * The bar's text after {@code elapsedNanos}: with a known total, share done, megabytes, rate
+     * and time left; with an unknown total (standard input), megabytes, packets and rate.
+     */
+    static String line(long elapsedNanos, long bytesRead, long totalBytes, long packets) {
+        double secs = elapsedNanos / 1e9;
         double rate = packets / Math.max(secs, 1e-9);
-        StringBuilder b = new StringBuilder("\r");
+        StringBuilder b = new StringBuilder();
         if (totalBytes > 0) {
-            double share = Math.min(1.0, read / (double) totalBytes);
+            double share = Math.min(1.0, bytesRead / (double) totalBytes);
             int width = 30;
             int filled = (int) Math.round(share * width);
             b.append('[').append("#".repeat(filled)).append(" ".repeat(width - filled)).append("] ");
-            b.append(String.format(Locale.ROOT, "%3.0f%% %,d/%,d MB", share * 100, read >> 20, totalBytes >> 20));
+            b.append(String.format(Locale.ROOT, "%3.0f%% %,d/%,d MB", share * 100, bytesRead >> 20, totalBytes >> 20));
             double eta = share > 0 ? secs * (1 - share) / share : 0;
             b.append(String.format(Locale.ROOT, "  %,.0f packets/s  ETA %.0f s", rate, eta));
         } else {
-            b.append(String.format(Locale.ROOT, "%,d MB  %,d packets  %,.0f packets/s", read >> 20, packets, rate));
+            b.append(String.format(Locale.ROOT, "%,d MB  %,d packets  %,.0f packets/s", bytesRead >> 20, packets, rate));
         }
-        err.print(b);
-        err.flush();
-        drawn = true;
+        return b.toString();
     }
 
     void done() {
