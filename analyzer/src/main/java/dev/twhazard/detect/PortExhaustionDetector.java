@@ -83,6 +83,7 @@ public final class PortExhaustionDetector implements Detector {
         }
         long twNanos = t.timeWaitNanos() > 0 ? t.timeWaitNanos() : cfg.tracker().timeWait().defaultNanos();
         double rate = Math.round(size / (twNanos / 1e9) * 100) / 100.0;
+        String rateText = rate < 10 ? String.format(Locale.ROOT, "%.2f", rate) : String.format(Locale.ROOT, "%.0f", rate);
         int headroom = Math.max(0, size - t.peakOccupied());
         Severity severity = utilization >= 0.9 ? Severity.HIGH
                 : utilization >= 0.5 ? Severity.MEDIUM
@@ -91,9 +92,9 @@ public final class PortExhaustionDetector implements Detector {
         String server = IpAddress.format(t.serverHi(), t.serverLo());
         String explanation = String.format(Locale.ROOT,
                 "%s held up to %d of its %d client ports toward %s at once (%d in TIME_WAIT at the peak), leaving %d free; "
-                        + "with a %s TIME_WAIT this range sustains about %.0f new connections per second to that server port.",
+                        + "with a %s TIME_WAIT this range sustains about %s new connections per second to that server port.",
                 client, t.peakOccupied(), size, Phrases.endpoint(server, t.serverPort()), t.peakTw(), headroom,
-                Phrases.seconds(twNanos), rate);
+                Phrases.seconds(twNanos), rateText);
         Finding.FindingCore core = new Finding.FindingCore(HazardId.PORT_EXHAUSTION_RISK, severity, t.firstTime(),
                 t.lastTime(), client, null, server, t.serverPort(), null, List.of(), explanation);
         ctx.emit(new PortExhaustionRiskFinding(core, t.peakTw(), size, source, rate, headroom, t.peakOccupiedTime()));

@@ -52,8 +52,9 @@ public final class Flow {
     int prevTwLiveAtEntry;
     /** The occupancy record the counted TIME_WAIT belongs to. */
     TimeWaitLedger.TupleTw twTuple;
-    /** The occupancy record of the last TIME_WAIT, kept to count it again if it revives. */
-    TimeWaitLedger.TupleTw lastTuple;
+    /** The occupancy record of this quadruple's (client, server, port), and its client side. */
+    TimeWaitLedger.TupleTw tuple;
+    int tupleClientSide = -1;
     /** Incremented whenever a TIME_WAIT of this flow ends early or restarts, for the ledger. */
     int twEpoch;
     /** Bit per side: this side's TIME_WAIT is counted in the ledger right now. */

@@ -63,6 +63,8 @@ public final class Incarnation {
 
     /** The (client, server, port) occupancy record this attempt counts in. */
     TimeWaitLedger.TupleTw tuple;
+    /** This connection is counted as holding its client port (not its quadruple's TIME_WAIT). */
+    boolean occupiesPort;
 
     // Per-incarnation finding budgets (the first few in full, the rest counted).
     int oldSegmentFindings;
@@ -100,6 +102,7 @@ public final class Incarnation {
         oldSegmentFindings = pawsFindings = 0;
         java.util.Arrays.fill(attachments, null);
         tuple = null;
+        occupiesPort = false;
     }
 
     Incarnation() {

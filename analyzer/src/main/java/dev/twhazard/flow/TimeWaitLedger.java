@@ -297,9 +297,16 @@ public final class TimeWaitLedger {
 
     /** A connection attempt started on the quadruple: its client port is now in use. */
     void connectionStarted(Flow f, Incarnation inc, long time) {
-        TupleTw t = tuple(f, inc.clientSide);
+        TupleTw t = f.tuple != null && f.tupleClientSide == inc.clientSide ? f.tuple : tuple(f, inc.clientSide);
+        f.tuple = t;
+        f.tupleClientSide = inc.clientSide;
         inc.tuple = t;
-        t.active++;
+        // A quadruple still held by its TIME_WAIT is one client port, not two: the connection
+        // counts once that TIME_WAIT is gone.
+        if (f.twCounted == 0) {
+            t.active++;
+            inc.occupiesPort = true;
+        }
         t.connections++;
         int port = f.port(inc.clientSide);
         t.minPort = Math.min(t.minPort, port);
@@ -311,9 +318,20 @@ public final class TimeWaitLedger {
     }
 
     void connectionEnded(Incarnation inc) {
-        if (inc.tuple != null) {
+        if (inc.tuple != null && inc.occupiesPort) {
             inc.tuple.active--;
-            inc.tuple = null;
+        }
+        inc.occupiesPort = false;
+        inc.tuple = null;
+    }
+
+    /** The flow's TIME_WAIT is gone: a connection in progress on it now holds the port itself. */
+    private void portPassesToConnection(Flow f, long time) {
+        Incarnation inc = f.active;
+        if (inc != null && inc.tuple != null && !inc.occupiesPort) {
+            inc.tuple.active++;
+            inc.occupiesPort = true;
+            inc.tuple.record(time);
         }
     }
 
@@ -330,8 +348,12 @@ public final class TimeWaitLedger {
         if (f.twCounted == 0) {
             TupleTw t = inc.tuple != null ? inc.tuple : tuple(f, inc.clientSide);
             f.twTuple = t;
-            f.lastTuple = t;
             t.liveTw++;
+            if (inc.occupiesPort) {
+                // The closing connection's port is now held by its TIME_WAIT instead.
+                t.active--;
+                inc.occupiesPort = false;
+            }
             t.twNanos = Math.max(t.twNanos, h.twNanos);
             t.record(time);
         }
@@ -353,8 +375,8 @@ public final class TimeWaitLedger {
         h.endedEarly--;
         h.rfc1337 = true;
         h.record(time);
-        if (f.twCounted == 0 && f.lastTuple != null) {
-            f.twTuple = f.lastTuple;
+        if (f.twCounted == 0 && f.tuple != null) {
+            f.twTuple = f.tuple;
             f.twTuple.liveTw++;
             f.twTuple.record(time);
         }
@@ -396,6 +418,7 @@ public final class TimeWaitLedger {
             f.twTuple.record(time);
             f.twTuple = null;
         }
+        portPassesToConnection(f, time);
     }
 
     /** Ends the TIME_WAITs whose time is up. */
@@ -421,6 +444,7 @@ public final class TimeWaitLedger {
                     f.twTuple.liveTw--;
                     f.twTuple.record(e.end);
                     f.twTuple = null;
+                    portPassesToConnection(f, e.end);
                 }
             }
             if (e != null) {

@@ -41,6 +41,7 @@ public final class SegmentPipeline {
     private long untilNanos = Long.MAX_VALUE;
     private long excluded;
     private long outsideRange;
+    private final java.util.Map<Integer, Long> unsupportedLinkTypes = new java.util.TreeMap<>();
 
     public SegmentPipeline(RunSummary summary) {
         this.summary = summary;
@@ -205,6 +206,9 @@ public final class SegmentPipeline {
                 reader.capturedLength(), out);
         if (status != DecodeStatus.DECODED) {
             skippedByStatus[status.ordinal()]++;
+            if (status == DecodeStatus.UNSUPPORTED_LINK_TYPE) {
+                unsupportedLinkTypes.merge(reader.linkType() & 0xFFFF, 1L, Long::sum);
+            }
             return false;
         }
         out.frame = reader.frameNumber();
@@ -229,5 +233,7 @@ public final class SegmentPipeline {
             summary.packetsSkipped.merge(OUTSIDE_TIME_RANGE, outsideRange, Long::sum);
             outsideRange = 0;
         }
+        unsupportedLinkTypes.forEach((type, n) -> summary.unsupportedLinkTypes.merge(String.valueOf(type), n, Long::sum));
+        unsupportedLinkTypes.clear();
     }
 }

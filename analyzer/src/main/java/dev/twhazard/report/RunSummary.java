@@ -20,7 +20,7 @@ import java.util.Map;
  * hosts with the most TIME_WAIT. Every packet read is accounted for:
  * {@code packets_read = packets_decoded + sum(packets_skipped)} ({@link #checkAccounting()}).
  */
-@JsonPropertyOrder({"inputs", "packets_read", "packets_decoded", "packets_skipped", "capture_warnings",
+@JsonPropertyOrder({"inputs", "packets_read", "packets_decoded", "packets_skipped", "unsupported_link_types", "capture_warnings",
     "first_packet_time", "last_packet_time", "duration_s", "duplicate_segments", "flows", "incarnations",
     "partial_incarnations", "flows_expired", "flows_evicted", "findings", "findings_suppressed",
     "findings_by_severity", "classified", "time_wait_hosts", "settings"})
@@ -62,6 +62,10 @@ public final class RunSummary {
     public long packetsDecoded;
     @JsonProperty("packets_skipped")
     public final Map<String, Long> packetsSkipped = new LinkedHashMap<>();
+    /** Packets skipped because their link type is not decoded, by LINKTYPE_* value. */
+    @JsonProperty("unsupported_link_types")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public final Map<String, Long> unsupportedLinkTypes = new LinkedHashMap<>();
     @JsonProperty("capture_warnings")
     public long captureWarnings;
     @JsonProperty("first_packet_time")

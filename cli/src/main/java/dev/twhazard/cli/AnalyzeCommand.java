@@ -121,6 +121,7 @@ final class AnalyzeCommand implements Callable<Integer> {
                 out.flush();
             }
         }
+        warnings.unsupportedLinkTypes(summary);
         warnings.finish();
         if (warnings.inputFailed()) {
             return ExitCode.INPUT;

@@ -123,6 +123,7 @@ final class PacketsCommand implements Callable<Integer> {
         summary.checkAccounting();
         err.printf(Locale.ROOT, "twhazard: %d packets read, %d TCP segments listed%s%n", summary.packetsRead,
                 summary.packetsDecoded, summary.packetsSkipped.isEmpty() ? "" : ", skipped " + summary.packetsSkipped);
+        warnings.unsupportedLinkTypes(summary);
         warnings.finish();
         return warnings.inputFailed() ? ExitCode.INPUT : ExitCode.OK;
     }

@@ -44,6 +44,12 @@ final class Warnings {
         err.println("twhazard: " + what);
     }
 
+    /** Names the link types whose packets could not be decoded (they are counted, never dropped silently). */
+    void unsupportedLinkTypes(dev.twhazard.report.RunSummary summary) {
+        summary.unsupportedLinkTypes.forEach((type, n) -> err.println("twhazard: warning: link type " + type
+                + " is not decoded: " + n + " packets skipped (see https://www.tcpdump.org/linktypes.html)"));
+    }
+
     /** Prints how many warnings were not shown. */
     void finish() {
         perInput.forEach((source, n) -> {
