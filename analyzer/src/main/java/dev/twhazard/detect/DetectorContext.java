@@ -83,7 +83,7 @@ public final class DetectorContext {
 
     /** The TIME_WAIT length of the host on {@code side} of the flow, in nanoseconds. */
     public long timeWaitNanos(Flow f, int side) {
-        return config.tracker().timeWait().nanosFor(f.hi(side), f.lo(side));
+        return ledger.hostOf(f, side).timeWaitNanos();
     }
 
     /** The common part of a finding about one incarnation of a quadruple. */

@@ -98,7 +98,6 @@ public final class PawsRegressionDetector implements Detector {
                     p.frames.add(e.frame());
                 }
             }
-            case SYN_ACK -> observeServerClock(e, inc);
             case OLD_INCARNATION -> {
             }
             default -> {
@@ -114,6 +113,21 @@ public final class PawsRegressionDetector implements Detector {
         }
     }
 
+    /** Sources idle this long are forgotten: twice the PAWS window for per-host checks (TCP_PAWS_MSL, 60 s). */
+    private static final long SOURCE_IDLE_NANOS = 120_000_000_000L;
+    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+    private long nextSweep = Long.MIN_VALUE;
+
+    @Override
+    public void onClock(long now) {
+        if (nextSweep == Long.MIN_VALUE) {
+            nextSweep = now + SWEEP_EVERY_NANOS;
+        } else if (now >= nextSweep) {
+            clocks.sweep(now - SOURCE_IDLE_NANOS);
+            nextSweep = now + SWEEP_EVERY_NANOS;
+        }
+    }
+
     @Override
     public void onIncarnationEnd(Flow flow, Incarnation inc, long time) {
         Pending p = (Pending) inc.attachment(SLOT);
@@ -124,13 +138,12 @@ public final class PawsRegressionDetector implements Detector {
                 finishAttempt(flow, inc, p, time);
             }
         }
-        // Like tcp_remember_stamp: the newest TSval each end sent stays known for its address.
-        for (int side = 0; side < 2; side++) {
-            EndpointTrack t = inc.endpoint(side);
-            if (t.tsSeen()) {
-                TimestampClocks.Source src = clocks.source(flow.hi(side), flow.lo(side), flow.hi(1 - side), flow.lo(1 - side));
-                clocks.remember(src, t.lastTsVal(), t.lastTsTime());
-            }
+        // Like tcp_remember_stamp: the newest TSval the client sent stays known for its address (the
+        // scopes here judge SYNs, so only the SYN sender's clock matters).
+        int client = inc.clientSide();
+        if (client >= 0 && inc.endpoint(client).tsSeen() && !inc.partial()) {
+            EndpointTrack t = inc.endpoint(client);
+            clocks.remember(clocks.sourceOf(flow, client, time), t.lastTsVal(), t.lastTsTime());
         }
     }
 
@@ -139,7 +152,7 @@ public final class PawsRegressionDetector implements Detector {
         TcpSegment syn = e.segment();
         int s = e.side();
         int r = 1 - s;
-        TimestampClocks.Source src = clocks.source(f.hi(s), f.lo(s), f.hi(r), f.lo(r));
+        TimestampClocks.Source src = clocks.sourceOf(f, s, e.time());
         Pending p = null;
         if (f.prevValid() && f.prevCloseKind() == Flow.CloseKind.FIN && f.prevHolds(r) && f.prevTsSeen(s)
                 && withinTimeWait(f, r, e.time()) && Seq.diff(f.prevLastTs(s), syn.tsVal) > 1) {
@@ -150,24 +163,11 @@ public final class PawsRegressionDetector implements Detector {
             p = pending(Scope.SOURCE_IP, e, src.latestTs);
         }
         clocks.observeFirst(src, ports(f, s), inc.number(), syn.tsVal, e.time(),
-                f.prevValid() ? f.prevLastTs(s) : 0, f.prevValid() && f.prevTsSeen(s) ? f.prevLastTsTime(s) : 0);
+                f.prevValid() ? f.prevLastTs(s) : 0, f.prevValid() && f.prevTsSeen(s) ? f.prevEndTime() : 0);
         if (p != null) {
             p.source = src;
             inc.attach(SLOT, p);
         }
-    }
-
-    private void observeServerClock(SegmentEvent e, Incarnation inc) {
-        TcpSegment seg = e.segment();
-        if (!seg.hasTimestamps) {
-            return;
-        }
-        Flow f = e.flow();
-        int s = e.side();
-        int r = 1 - s;
-        TimestampClocks.Source src = clocks.source(f.hi(s), f.lo(s), f.hi(r), f.lo(r));
-        clocks.observeFirst(src, ports(f, s), inc.number(), seg.tsVal, e.time(),
-                f.prevValid() ? f.prevLastTs(s) : 0, f.prevValid() && f.prevTsSeen(s) ? f.prevLastTsTime(s) : 0);
     }
 
     private static int ports(Flow f, int side) {
@@ -206,7 +206,7 @@ public final class PawsRegressionDetector implements Detector {
         Pending p = pending(Scope.CONNECTION, e, e.tsRecentBefore());
         p.expectedAck = e.segment().seq + e.segment().segmentLength();
         Flow f = e.flow();
-        p.source = clocks.source(f.hi(e.side()), f.lo(e.side()), f.hi(1 - e.side()), f.lo(1 - e.side()));
+        p.source = clocks.sourceOf(f, e.side(), e.time());
         inc.attach(SLOT, p);
     }
 
@@ -259,8 +259,7 @@ public final class PawsRegressionDetector implements Detector {
      */
     private int synsThatMetTheTimeWait(Flow f, Pending p) {
         int holder = 1 - p.side;
-        var host = ctx.ledger().hostIfKnown(f.hi(holder), f.lo(holder));
-        boolean keeps = host != null && host.rfc1337();
+        boolean keeps = ctx.ledger().hostOf(f, holder).rfc1337();
         long gone = f.prevTwGone() && !keeps ? f.prevTwGoneTime() : Long.MAX_VALUE;
         int n = 0;
         for (long t : p.synTimes) {

@@ -40,8 +40,30 @@ public final class PortExhaustionDetector implements Detector {
         this.ctx = ctx;
     }
 
+    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+    private long nextSweep = Long.MIN_VALUE;
+
     @Override
     public void onSegment(dev.twhazard.flow.SegmentEvent event) {
+    }
+
+    /**
+     * Forgets idle (client, server, port) records that could not be reported: no wrap-around and a
+     * peak below the reporting share of the smallest range they could have. One that comes back
+     * starts a new record; idle, it held no port.
+     */
+    @Override
+    public void onClock(long now) {
+        if (nextSweep == Long.MIN_VALUE) {
+            nextSweep = now + SWEEP_EVERY_NANOS;
+        } else if (now >= nextSweep) {
+            AnalyzerConfig cfg = ctx.config();
+            int smallestRange = cfg.portRangeConfigured() ? cfg.portRangeHigh() - cfg.portRangeLow() + 1
+                    : IANA_HIGH - IANA_LOW + 1;
+            ctx.ledger().sweepTuples(now, t -> t.portReused()
+                    || t.peakOccupied() >= cfg.minPortUtilization() * smallestRange);
+            nextSweep = now + SWEEP_EVERY_NANOS;
+        }
     }
 
     @Override

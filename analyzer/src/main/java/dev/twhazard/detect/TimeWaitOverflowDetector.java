@@ -104,7 +104,7 @@ public final class TimeWaitOverflowDetector implements Detector {
         }
         String trigger = f.triggerFinRetransmit() ? "fin_retransmit" : "late_segment";
         candidate(e, f, x, f.prevClientSide(), f.prevNumber(), sinceClose, trigger,
-                List.of(f.prevTwFrame(), f.triggerFrame(), e.frame()), f.triggerTime(), f.prevTwEntered(),
+                List.of(f.prevTwFrame(), f.triggerFrame(), e.frame()), f.triggerTime(), f.prevEndTime(),
                 f.prevTwLiveAtEntry());
     }
 
@@ -165,7 +165,7 @@ public final class TimeWaitOverflowDetector implements Detector {
         Finding.FindingCore core = DetectorContext.core(HazardId.TW_OVERFLOW_RST, Severity.MEDIUM, f, clientSide,
                 incarnation, Math.min(triggerTime, e.time()), e.time(), evidence, "");
         pending.addLast(new Candidate(host, e.time(), entered, liveAtEntry > 0 ? liveAtEntry
-                : ctx.ledger().host(f.hi(x), f.lo(x)).live(), core, Phrases.endpoint(f.address(x), f.port(x)), trigger,
+                : ctx.ledger().hostOf(f, x).live(), core, Phrases.endpoint(f.address(x), f.port(x)), trigger,
                 sinceClose));
     }
 

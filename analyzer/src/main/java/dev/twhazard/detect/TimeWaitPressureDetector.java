@@ -39,8 +39,23 @@ public final class TimeWaitPressureDetector implements Detector {
         this.overflow = overflow;
     }
 
+    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+    private long nextSweep = Long.MIN_VALUE;
+
     @Override
     public void onSegment(SegmentEvent event) {
+    }
+
+    /** Forgets idle hosts that could not be reported (low peak, no overflow). */
+    @Override
+    public void onClock(long now) {
+        if (nextSweep == Long.MIN_VALUE) {
+            nextSweep = now + SWEEP_EVERY_NANOS;
+        } else if (now >= nextSweep) {
+            ctx.ledger().sweepHosts(now, h -> h.peak() >= ctx.config().minTimeWaitPeak()
+                    || overflow.overflowsOf(h.hi(), h.lo()) > 0 || h.rfc1337());
+            nextSweep = now + SWEEP_EVERY_NANOS;
+        }
     }
 
     @Override

@@ -34,8 +34,9 @@ final class TimestampClocks {
 
     /** A set of clocks, each as its newest (TSval, time) point. */
     static final class ClockSet {
-        private final int[] ts = new int[MAX_CLOCKS];
-        private final long[] time = new long[MAX_CLOCKS];
+        /** Most addresses carry one clock: start small, grow to {@link #MAX_CLOCKS}. */
+        private int[] ts = new int[1];
+        private long[] time = new long[1];
         private int size;
 
         /** Index of the clock the observation fits, or -1. */
@@ -61,6 +62,10 @@ final class TimestampClocks {
                 return false;
             }
             if (size < MAX_CLOCKS) {
+                if (size == ts.length) {
+                    ts = java.util.Arrays.copyOf(ts, Math.min(MAX_CLOCKS, size * 2));
+                    time = java.util.Arrays.copyOf(time, ts.length);
+                }
                 i = size++;
             } else {
                 i = 0;
@@ -82,6 +87,10 @@ final class TimestampClocks {
 
     /** What is known of one (source IP, destination IP). */
     static final class Source {
+        final long srcHi;
+        final long srcLo;
+        final long dstHi;
+        final long dstLo;
         final ClockSet clocks = new ClockSet();
         int firstIncarnations;
         int firstIncarnationsWithNewClock;
@@ -89,7 +98,18 @@ final class TimestampClocks {
         int latestTs;
         long latestTsTime;
         int maxClocksOnOneQuadruple = 1;
-        final Map<Integer, ClockSet> perQuadruple = new HashMap<>();
+        /** Created when a quadruple of this source has a second incarnation. */
+        Map<Integer, ClockSet> perQuadruple;
+        long lastUsed;
+        /** Forgotten by {@link #sweep}; flows that cached it look it up again. */
+        boolean evicted;
+
+        Source(long srcHi, long srcLo, long dstHi, long dstLo) {
+            this.srcHi = srcHi;
+            this.srcLo = srcLo;
+            this.dstHi = dstHi;
+            this.dstLo = dstLo;
+        }
 
         /** Offsets are per connection: TSvals of different quadruples say nothing about hosts. */
         boolean perConnectionOffsets() {
@@ -112,7 +132,39 @@ final class TimestampClocks {
     private final Map<Key, Source> sources = new HashMap<>();
 
     Source source(long srcHi, long srcLo, long dstHi, long dstLo) {
-        return sources.computeIfAbsent(new Key(srcHi, srcLo, dstHi, dstLo), k -> new Source());
+        int slot = (int) mix(srcHi, srcLo, dstHi, dstLo) & CACHE_MASK;
+        Source s = cache[slot];
+        if (s != null && s.srcLo == srcLo && s.dstLo == dstLo && s.srcHi == srcHi && s.dstHi == dstHi && !s.evicted) {
+            return s;
+        }
+        s = sources.computeIfAbsent(new Key(srcHi, srcLo, dstHi, dstLo), k -> new Source(k.srcHi, k.srcLo, k.dstHi, k.dstLo));
+        cache[slot] = s;
+        return s;
+    }
+
+    private static final int CACHE_MASK = (1 << 16) - 1;
+    /** A direct-mapped cache in front of the map, for the busy sources. */
+    private final Source[] cache = new Source[CACHE_MASK + 1];
+
+    private static long mix(long a, long b, long c, long d) {
+        long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L ^ d * 0xD6E8FEB86659FD93L;
+        return h ^ (h >>> 31) ^ (h >>> 17);
+    }
+
+    /** The source of {@code side}'s traffic on the flow toward the other side. */
+    Source sourceOf(dev.twhazard.flow.Flow f, int side, long now) {
+        Source s = source(f.hi(side), f.lo(side), f.hi(1 - side), f.lo(1 - side));
+        s.lastUsed = now;
+        return s;
+    }
+
+    /** Forgets sources unused since {@code before}: memory follows the active hosts, not the capture length. */
+    void sweep(long before) {
+        sources.values().removeIf(s -> {
+            boolean drop = s.lastUsed < before;
+            s.evicted |= drop;
+            return drop;
+        });
     }
 
     /**
@@ -131,6 +183,9 @@ final class TimestampClocks {
                 src.firstIncarnationsWithNewClock++;
             }
         } else {
+            if (src.perQuadruple == null) {
+                src.perQuadruple = new HashMap<>();
+            }
             ClockSet quad = src.perQuadruple.get(ports);
             if (quad == null && src.perQuadruple.size() < MAX_QUADRUPLES) {
                 quad = new ClockSet();

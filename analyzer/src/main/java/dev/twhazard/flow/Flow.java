@@ -6,8 +6,13 @@ import dev.twhazard.decode.IpAddress;
  * Everything kept for one quadruple: its two endpoints in canonical order (A is the lower of the
  * two by address then port, so both directions find the same flow), the incarnation in progress,
  * and a compact summary of the last finished incarnation, which is what TIME_WAIT protects and
- * what a reuse is judged against. The summary is plain fields, not an {@link Incarnation}, so
- * that the many quadruples in TIME_WAIT cost little memory.
+ * what a reuse is judged against.
+ *
+ * <p>Most flows at any moment are quadruples in TIME_WAIT (at 20 k new connections per second a
+ * 60 s TIME_WAIT holds 1.2 M of them), so the summary is plain, narrow fields: one TIME_WAIT
+ * start for the holder(s) (both ends of a simultaneous close enter it together), 16-bit ports,
+ * byte-sized flags, and the rare late-segment details in a separate object made only when a late
+ * segment arrives.
  */
 public final class Flow {
 
@@ -21,12 +26,25 @@ public final class Flow {
         UNCLOSED
     }
 
+    /**
+     * A late segment from the passive closer that the TIME_WAIT holder should answer: kept until
+     * the answer comes, to tell a TIME_WAIT's ACK from a stateless RST.
+     */
+    static final class LateTrigger {
+        int side = -1;
+        long frame;
+        long time;
+        int ack;
+        boolean hadAck;
+        boolean finRetransmit;
+    }
+
     final long aHi;
     final long aLo;
     final long bHi;
     final long bLo;
-    final int aPort;
-    final int bPort;
+    private final char aPort;
+    private final char bPort;
     final int hash;
 
     Incarnation active;
@@ -40,25 +58,24 @@ public final class Flow {
     // Summary of the last finished incarnation ("prev").
     boolean prevValid;
     int prevNumber;
-    int prevClientSide;
+    byte prevClientSide;
     CloseKind prevCloseKind;
     /** Bit 0: side A holds TIME_WAIT; bit 1: side B. */
-    int prevHolders;
-    long prevTwStartA;
-    long prevTwStartB;
+    byte prevHolders;
+    /** When the holder's TIME_WAIT started or last restarted. */
+    long prevTwStart;
     long prevTwFrame;
-    /** When the TIME_WAIT first started (restarts aside), and the holder's live count then. */
-    long prevTwEntered;
+    /** The holder's live TIME_WAIT count when it started, this one included. */
     int prevTwLiveAtEntry;
-    /** The occupancy record the counted TIME_WAIT belongs to. */
+    /** The (client, server, port) occupancy record the counted TIME_WAIT belongs to. */
     TimeWaitLedger.TupleTw twTuple;
-    /** The occupancy record of this quadruple's (client, server, port), and its client side. */
+    /** This quadruple's (client, server, port) record, and the client side it was made for. */
     TimeWaitLedger.TupleTw tuple;
-    int tupleClientSide = -1;
+    byte tupleClientSide = -1;
     /** Incremented whenever a TIME_WAIT of this flow ends early or restarts, for the ledger. */
     int twEpoch;
     /** Bit per side: this side's TIME_WAIT is counted in the ledger right now. */
-    int twCounted;
+    byte twCounted;
     /** The TIME_WAIT is known to be gone before its time (RST, takeover, overflow). */
     boolean prevTwGone;
     long prevTwGoneTime;
@@ -70,31 +87,24 @@ public final class Flow {
     int prevFinSeqB;
     int prevLastTsA;
     int prevLastTsB;
-    long prevLastTsTimeA;
-    long prevLastTsTimeB;
     /** Bit per side: that side sent timestamps in the last incarnation. */
-    int prevTsSeen;
+    byte prevTsSeen;
+    /** When the last incarnation closed: for a FIN close, when its TIME_WAIT began. */
     long prevEndTime;
 
-    // A late segment from the passive side that the TIME_WAIT holder should answer.
-    int triggerSide = -1;
-    long triggerFrame;
-    long triggerTime;
-    int triggerAck;
-    boolean triggerHadAck;
-    boolean triggerFinRetransmit;
+    LateTrigger trigger;
 
     // One-entry duplicate filter for segments that arrive when no incarnation is active.
-    long lastSig;
+    int lastSig;
     long lastSigTime = Long.MIN_VALUE;
 
     Flow(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int hash) {
         this.aHi = aHi;
         this.aLo = aLo;
-        this.aPort = aPort;
+        this.aPort = (char) aPort;
         this.bHi = bHi;
         this.bLo = bLo;
-        this.bPort = bPort;
+        this.bPort = (char) bPort;
         this.hash = hash;
     }
 
@@ -147,25 +157,13 @@ public final class Flow {
         return prevHolders;
     }
 
+    /** When {@code side}'s TIME_WAIT started or last restarted, or 0 if it holds none. */
     public long prevTwStart(int side) {
-        return side == 0 ? prevTwStartA : prevTwStartB;
-    }
-
-    void setPrevTwStart(int side, long t) {
-        if (side == 0) {
-            prevTwStartA = t;
-        } else {
-            prevTwStartB = t;
-        }
+        return prevHolds(side) ? prevTwStart : 0;
     }
 
     public long prevTwFrame() {
         return prevTwFrame;
-    }
-
-    /** When the last incarnation's TIME_WAIT first started (later restarts aside). */
-    public long prevTwEntered() {
-        return prevTwEntered;
     }
 
     /** The holder's live TIME_WAIT count when it started, itself included. */
@@ -201,58 +199,45 @@ public final class Flow {
         return side == 0 ? prevLastTsA : prevLastTsB;
     }
 
-    public long prevLastTsTime(int side) {
-        return side == 0 ? prevLastTsTimeA : prevLastTsTimeB;
-    }
-
+    /** When the last incarnation closed (for a FIN close, when its TIME_WAIT began). */
     public long prevEndTime() {
         return prevEndTime;
     }
 
     public int triggerSide() {
-        return triggerSide;
+        return trigger == null ? -1 : trigger.side;
     }
 
     public long triggerFrame() {
-        return triggerFrame;
+        return trigger == null ? 0 : trigger.frame;
     }
 
     public long triggerTime() {
-        return triggerTime;
-    }
-
-    public int triggerAck() {
-        return triggerAck;
-    }
-
-    public boolean triggerHadAck() {
-        return triggerHadAck;
+        return trigger == null ? 0 : trigger.time;
     }
 
     public boolean triggerFinRetransmit() {
-        return triggerFinRetransmit;
+        return trigger != null && trigger.finRetransmit;
     }
 
     /** Copies what TIME_WAIT protects from a finished incarnation into the summary. */
     void summarize(Incarnation inc, CloseKind kind, long endTime) {
         prevValid = true;
         prevNumber = inc.number;
-        prevClientSide = inc.clientSide;
+        prevClientSide = (byte) inc.clientSide;
         prevCloseKind = kind;
         prevHolders = 0;
-        prevTwStartA = prevTwStartB = 0;
+        prevTwStart = 0;
         prevTwFrame = 0;
-        prevTwEntered = 0;
         prevTwLiveAtEntry = 0;
         prevTwGone = false;
         prevTwGoneTime = 0;
         if (kind == CloseKind.FIN) {
             for (int side = 0; side < 2; side++) {
                 if (inc.timeWaitStart[side] != 0) {
-                    prevHolders |= 1 << side;
-                    setPrevTwStart(side, inc.timeWaitStart[side]);
+                    prevHolders |= (byte) (1 << side);
+                    prevTwStart = Math.max(prevTwStart, inc.timeWaitStart[side]);
                     prevTwFrame = Math.max(prevTwFrame, inc.timeWaitFrame[side]);
-                    prevTwEntered = Math.max(prevTwEntered, inc.timeWaitStart[side]);
                     prevTwLiveAtEntry = Math.max(prevTwLiveAtEntry, inc.timeWaitLiveAtStart[side]);
                 }
             }
@@ -265,17 +250,23 @@ public final class Flow {
         prevSndNxtB = b.sndNxt;
         prevFinSeqA = a.finSeq;
         prevFinSeqB = b.finSeq;
-        prevTsSeen = (a.tsSeen ? 1 : 0) | (b.tsSeen ? 2 : 0);
+        prevTsSeen = (byte) ((a.tsSeen ? 1 : 0) | (b.tsSeen ? 2 : 0));
         prevLastTsA = a.lastTsVal;
         prevLastTsB = b.lastTsVal;
-        prevLastTsTimeA = a.lastTsTime;
-        prevLastTsTimeB = b.lastTsTime;
         prevEndTime = endTime;
-        triggerSide = -1;
+        trigger = null;
     }
 
-    boolean sameKey(long sHi, long sLo, int sPort, long dHi, long dLo, int dPort) {
-        return (sHi == aHi && sLo == aLo && sPort == aPort && dHi == bHi && dLo == bLo && dPort == bPort)
-                || (sHi == bHi && sLo == bLo && sPort == bPort && dHi == aHi && dLo == aLo && dPort == aPort);
+    /** Records a late segment from {@code side} that the holder should answer. */
+    void noteTrigger(int side, long frame, long time, int ack, boolean hadAck, boolean finRetransmit) {
+        if (trigger == null) {
+            trigger = new LateTrigger();
+        }
+        trigger.side = side;
+        trigger.frame = frame;
+        trigger.time = time;
+        trigger.ack = ack;
+        trigger.hadAck = hadAck;
+        trigger.finRetransmit = finRetransmit;
     }
 }

@@ -55,7 +55,7 @@ public final class FlowTable {
             if (f == null) {
                 break;
             }
-            if (hashes[i] == h && f.aPort == aPort && f.bPort == bPort && f.aLo == aLo && f.bLo == bLo
+            if (hashes[i] == h && f.aLo == aLo && f.bLo == bLo && f.port(0) == aPort && f.port(1) == bPort
                     && f.aHi == aHi && f.bHi == bHi) {
                 return f;
             }

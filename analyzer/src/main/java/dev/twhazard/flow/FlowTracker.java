@@ -37,8 +37,8 @@ import java.util.ArrayDeque;
  */
 public final class FlowTracker {
 
-    /** A flow still holding a counted TIME_WAIT is looked at again this soon. */
-    private static final long RECHECK_NANOS = 1_000_000_000L;
+    /** When a new flow is first checked for expiry (shorter than any TIME_WAIT). */
+    private static final long FIRST_LOOK_NANOS = 20_000_000_000L;
     /** A no-socket RST answers the segment it resets within this time. */
     private static final long ANSWER_WINDOW_NANOS = 1_000_000_000L;
     /** Segments this close after the new SYN may be the old incarnation's, reordered by the capture. */
@@ -51,7 +51,7 @@ public final class FlowTracker {
     private final ExpiryWheel expiry = new ExpiryWheel();
     private final ArrayDeque<Incarnation> pool = new ArrayDeque<>();
     private final SegmentEvent event = new SegmentEvent();
-    private final long retainNanos;
+    private final long graceNanos;
 
     private long clock = Long.MIN_VALUE;
     private Flow pendingClose;
@@ -69,7 +69,7 @@ public final class FlowTracker {
         this.listener = listener;
         this.table = new FlowTable(1 << 16);
         this.ledger = new TimeWaitLedger(config.timeWait());
-        this.retainNanos = config.timeWait().maxNanos() + config.grace().toNanos();
+        this.graceNanos = config.grace().toNanos();
     }
 
     public TimeWaitLedger ledger() {
@@ -125,7 +125,10 @@ public final class FlowTracker {
         Flow f = table.getOrCreate(seg);
         if (f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid) {
             flowsCreated++;
-            expiry.schedule(f, clock + config.idleTimeout().toNanos());
+            // The first look comes soon: most connections have closed by then and are rescheduled
+            // for their TIME_WAIT's end, so no entry in the wheel keeps a forgotten flow alive for
+            // the whole idle timeout.
+            expiry.schedule(f, clock + Math.min(FIRST_LOOK_NANOS, config.idleTimeout().toNanos()));
             if (table.size() > config.maxFlows()) {
                 evictOldest(f);
             }
@@ -136,7 +139,7 @@ public final class FlowTracker {
         e.reset(f, side, seg);
         e.twGoneBefore = f.prevTwGone;
         boolean duplicate = isDuplicate(f, side, seg);
-        f.lastSig = EndpointTrack.signature(seg) ^ side;
+        f.lastSig = signature32(seg, side);
         f.lastSigTime = seg.timestampNanos;
         if (duplicate) {
             duplicates++;
@@ -204,12 +207,21 @@ public final class FlowTracker {
         });
     }
 
+    /**
+     * When a flow may be forgotten: an incarnation in progress after the idle timeout; a closed
+     * one once its holders' TIME_WAITs (restarts included) and a grace period are over.
+     */
     private long expiry(Flow f) {
         if (f.active != null) {
             return f.lastSeen + config.idleTimeout().toNanos();
         }
-        long end = Math.max(f.lastSeen, f.prevEndTime) + retainNanos;
-        return f.twCounted != 0 ? Math.max(end, clock + RECHECK_NANOS) : end;
+        long end = Math.max(f.lastSeen, f.prevEndTime);
+        for (int side = 0; side < 2; side++) {
+            if (f.prevHolds(side)) {
+                end = Math.max(end, f.prevTwStart(side) + ledger.hostOf(f, side).twNanos);
+            }
+        }
+        return end + graceNanos;
     }
 
     private void removeFlow(Flow f, boolean evicted) {
@@ -259,9 +271,14 @@ public final class FlowTracker {
         if (inc != null) {
             return inc.ep[side].isDuplicate(seg);
         }
-        long sig = EndpointTrack.signature(seg) ^ side;
-        return sig == f.lastSig && f.lastSigTime != Long.MIN_VALUE
+        return signature32(seg, side) == f.lastSig && f.lastSigTime != Long.MIN_VALUE
                 && seg.timestampNanos - f.lastSigTime <= EndpointTrack.duplicateWindow(seg);
+    }
+
+    /** The duplicate signature folded to 32 bits, with the direction, for a closed flow's filter. */
+    private static int signature32(TcpSegment seg, int side) {
+        long sig = EndpointTrack.signature(seg) ^ side;
+        return (int) (sig ^ (sig >>> 32));
     }
 
     // ---- Opening ----------------------------------------------------------------------------
@@ -410,8 +427,8 @@ public final class FlowTracker {
      * port (below 1024) is the server, otherwise the higher (ephemeral-looking) port is the client.
      */
     private static int guessClient(Flow f, int sender) {
-        int a = f.aPort;
-        int b = f.bPort;
+        int a = f.port(0);
+        int b = f.port(1);
         if ((a < 1024) != (b < 1024)) {
             return a < 1024 ? 1 : 0;
         }
@@ -604,8 +621,7 @@ public final class FlowTracker {
     private boolean holderKeepsTimeWaitOnRst(Flow f) {
         for (int side = 0; side < 2; side++) {
             if (f.prevHolds(side)) {
-                TimeWaitLedger.HostTw h = ledger.hostIfKnown(f.hi(side), f.lo(side));
-                if (h != null && h.rfc1337()) {
+                if (ledger.hostOf(f, side).rfc1337()) {
                     return true;
                 }
             }
@@ -623,7 +639,7 @@ public final class FlowTracker {
     /** A stale ACK from the holder proves its TIME_WAIT alive though a RST should have killed it. */
     private void reviveIfKilled(Flow f, int holder, long time) {
         if (f.prevTwGone && f.prevHolds(holder) && f.prevCloseKind == Flow.CloseKind.FIN) {
-            long end = f.prevTwStart(holder) + ledger.host(f.hi(holder), f.lo(holder)).twNanos;
+            long end = f.prevTwStart(holder) + ledger.hostOf(f, holder).twNanos;
             if (time < end) {
                 f.prevTwGone = false;
                 ledger.revive(f, holder, time, end);
@@ -836,9 +852,9 @@ public final class FlowTracker {
             if (f.prevHolds(s)) {
                 // The TIME_WAIT holder sends a RST: a TIME_WAIT never answers with RST
                 // (tcp_timewait_state_process answers ACK or stays silent), so it holds none.
-                e.rstAnswersPeer = f.triggerSide == r && !seg.has(TcpSegment.ACK)
-                        && (!f.triggerHadAck || seg.seq == f.triggerAck)
-                        && e.time() - f.triggerTime <= ANSWER_WINDOW_NANOS;
+                Flow.LateTrigger t = f.trigger;
+                e.rstAnswersPeer = t != null && t.side == r && !seg.has(TcpSegment.ACK)
+                        && (!t.hadAck || seg.seq == t.ack) && e.time() - t.time <= ANSWER_WINDOW_NANOS;
                 e.role = SegmentRole.LATE_RST_FROM_HOLDER;
                 if (f.twCounted != 0 || !f.prevTwGone) {
                     f.prevTwGone = true;
@@ -849,7 +865,7 @@ public final class FlowTracker {
                 // A RST with exactly the TIME_WAIT's rcv_nxt kills it (RFC 1337 "TIME-WAIT
                 // assassination"; Linux does so unless tcp_rfc1337=1).
                 e.role = SegmentRole.TW_ASSASSINATION;
-                if (!ledger.host(f.hi(r), f.lo(r)).rfc1337() && f.twCounted != 0) {
+                if (!ledger.hostOf(f, r).rfc1337() && f.twCounted != 0) {
                     f.prevTwGone = true;
                     f.prevTwGoneTime = e.time();
                     ledger.end(f, e.time());
@@ -861,25 +877,20 @@ public final class FlowTracker {
             int end = seg.seq + seg.segmentLength();
             boolean finAgain = seg.has(TcpSegment.FIN) && end == f.prevFinSeq(s) + 1;
             if (finAgain || Seq.beforeOrEqual(end, f.prevSndNxt(s))) {
-                f.triggerSide = s;
-                f.triggerFrame = e.frame();
-                f.triggerTime = e.time();
-                f.triggerAck = seg.ack;
-                f.triggerHadAck = seg.has(TcpSegment.ACK);
-                f.triggerFinRetransmit = finAgain;
+                f.noteTrigger(s, e.frame(), e.time(), seg.ack, seg.has(TcpSegment.ACK), finAgain);
                 e.role = finAgain ? SegmentRole.LATE_FIN_RETRANSMIT : SegmentRole.LATE_SEGMENT;
                 if (seg.has(TcpSegment.ACK) && f.twCounted != 0) {
                     // Any ACK-bearing segment restarts a live TIME_WAIT's timer
                     // (tcp_timewait_state_process, inet_twsk_reschedule).
-                    f.setPrevTwStart(r, e.time());
+                    f.prevTwStart = e.time();
                     ledger.restart(f, e.time());
                 }
             }
             return;
         }
-        if (f.prevHolds(s) && f.triggerSide == r && seg.has(TcpSegment.ACK)) {
+        if (f.prevHolds(s) && f.triggerSide() == r && seg.has(TcpSegment.ACK)) {
             e.role = SegmentRole.TW_REACK;
-            f.triggerSide = -1;
+            f.trigger = null;
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.twhazard.flow;
 
-import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +32,8 @@ public final class TimeWaitLedger {
         long endedEarly;
         long firstTime;
         long lastTime;
+        /** Forgotten by {@link #sweepHosts}; flows that cached it look it up again. */
+        boolean evicted;
         /** Seen keeping a TIME_WAIT through a RST: it runs with {@code tcp_rfc1337=1}. */
         boolean rfc1337;
         long seriesStart = -1;
@@ -158,6 +159,8 @@ public final class TimeWaitLedger {
         long connections;
         long firstTime;
         long lastTime;
+        /** Forgotten by {@link #sweepTuples}; flows that cached it look it up again. */
+        boolean evicted;
         /** The longest TIME_WAIT among the holders, for the sustainable rate. */
         long twNanos;
 
@@ -256,14 +259,82 @@ public final class TimeWaitLedger {
     private record TupleKey(long cHi, long cLo, long sHi, long sLo, int port) {
     }
 
-    private record Entry(Flow flow, int side, int epoch, long end) {
+    /**
+     * TIME_WAIT ends in order for one TIME_WAIT length: a ring of parallel arrays (no object per
+     * entry), since at high connection rates it holds over a million entries.
+     */
+    private static final class EndQueue {
+        private Flow[] flows = new Flow[1024];
+        private long[] ends = new long[1024];
+        private int[] epochs = new int[1024];
+        private byte[] sides = new byte[1024];
+        private int head;
+        private int size;
+
+        void add(Flow f, int side, int epoch, long end) {
+            if (size == flows.length) {
+                grow();
+            }
+            int i = (head + size) & (flows.length - 1);
+            flows[i] = f;
+            ends[i] = end;
+            epochs[i] = epoch;
+            sides[i] = (byte) side;
+            size++;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        long firstEnd() {
+            return ends[head];
+        }
+
+        Flow firstFlow() {
+            return flows[head];
+        }
+
+        int firstSide() {
+            return sides[head];
+        }
+
+        int firstEpoch() {
+            return epochs[head];
+        }
+
+        void removeFirst() {
+            flows[head] = null;
+            head = (head + 1) & (flows.length - 1);
+            size--;
+        }
+
+        private void grow() {
+            int n = flows.length * 2;
+            Flow[] f = new Flow[n];
+            long[] e = new long[n];
+            int[] p = new int[n];
+            byte[] s = new byte[n];
+            for (int k = 0; k < size; k++) {
+                int i = (head + k) & (flows.length - 1);
+                f[k] = flows[i];
+                e[k] = ends[i];
+                p[k] = epochs[i];
+                s[k] = sides[i];
+            }
+            flows = f;
+            ends = e;
+            epochs = p;
+            sides = s;
+            head = 0;
+        }
     }
 
     private final TimeWaitLengths lengths;
     private final Map<HostKey, HostTw> hosts = new HashMap<>();
     private final Map<TupleKey, TupleTw> tuples = new HashMap<>();
     /** One FIFO per distinct TIME_WAIT length; end times within a FIFO are in order. */
-    private final java.util.List<ArrayDeque<Entry>> queues = new java.util.ArrayList<>();
+    private final java.util.List<EndQueue> queues = new java.util.ArrayList<>();
     private long[] queueLengths = new long[0];
     /** The earliest end time at the head of any queue, so most calls to advance return at once. */
     private long nextDue = Long.MAX_VALUE;
@@ -273,12 +344,30 @@ public final class TimeWaitLedger {
     }
 
     public HostTw host(long hi, long lo) {
-        return hosts.computeIfAbsent(new HostKey(hi, lo), k -> new HostTw(hi, lo, lengths.nanosFor(hi, lo)));
+        // A direct-mapped cache in front of the map: the busy hosts (servers, active clients) are
+        // found without a map lookup or a key allocation.
+        int slot = (int) mix(hi, lo, 0) & CACHE_MASK;
+        HostTw h = hostCache[slot];
+        if (h != null && h.lo == lo && h.hi == hi && !h.evicted) {
+            return h;
+        }
+        h = hosts.computeIfAbsent(new HostKey(hi, lo), k -> new HostTw(hi, lo, lengths.nanosFor(hi, lo)));
+        hostCache[slot] = h;
+        return h;
     }
 
-    /** The host if it ever held a TIME_WAIT, else null. */
-    public HostTw hostIfKnown(long hi, long lo) {
-        return hosts.get(new HostKey(hi, lo));
+    private static final int CACHE_MASK = (1 << 16) - 1;
+    private final HostTw[] hostCache = new HostTw[CACHE_MASK + 1];
+    private final TupleTw[] tupleCache = new TupleTw[CACHE_MASK + 1];
+
+    private static long mix(long a, long b, long c) {
+        long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L;
+        return h ^ (h >>> 31) ^ (h >>> 17);
+    }
+
+    /** The TIME_WAIT record of the host on {@code side} of the flow. */
+    public HostTw hostOf(Flow f, int side) {
+        return host(f.hi(side), f.lo(side));
     }
 
     public Collection<HostTw> hosts() {
@@ -291,15 +380,28 @@ public final class TimeWaitLedger {
 
     TupleTw tuple(Flow f, int clientSide) {
         int server = 1 - clientSide;
-        TupleKey key = new TupleKey(f.hi(clientSide), f.lo(clientSide), f.hi(server), f.lo(server), f.port(server));
-        return tuples.computeIfAbsent(key, k -> new TupleTw(k.cHi, k.cLo, k.sHi, k.sLo, k.port));
+        long cHi = f.hi(clientSide);
+        long cLo = f.lo(clientSide);
+        long sHi = f.hi(server);
+        long sLo = f.lo(server);
+        int port = f.port(server);
+        int slot = (int) mix(cLo ^ cHi, sLo ^ sHi, port) & CACHE_MASK;
+        TupleTw t = tupleCache[slot];
+        if (t != null && t.serverPort == port && t.clientLo == cLo && t.serverLo == sLo && t.clientHi == cHi
+                && t.serverHi == sHi && !t.evicted) {
+            return t;
+        }
+        t = tuples.computeIfAbsent(new TupleKey(cHi, cLo, sHi, sLo, port), k -> new TupleTw(k.cHi, k.cLo, k.sHi, k.sLo, k.port));
+        tupleCache[slot] = t;
+        return t;
     }
 
     /** A connection attempt started on the quadruple: its client port is now in use. */
     void connectionStarted(Flow f, Incarnation inc, long time) {
-        TupleTw t = f.tuple != null && f.tupleClientSide == inc.clientSide ? f.tuple : tuple(f, inc.clientSide);
+        TupleTw t = f.tuple != null && !f.tuple.evicted && f.tupleClientSide == inc.clientSide ? f.tuple
+                : tuple(f, inc.clientSide);
         f.tuple = t;
-        f.tupleClientSide = inc.clientSide;
+        f.tupleClientSide = (byte) inc.clientSide;
         inc.tuple = t;
         // A quadruple still held by its TIME_WAIT is one client port, not two: the connection
         // counts once that TIME_WAIT is gone.
@@ -336,12 +438,34 @@ public final class TimeWaitLedger {
     }
 
     /**
+     * Forgets (client, server, port) records that are idle (no TIME_WAIT, no connection) since
+     * before {@code idleBefore} and that {@code keep} does not want kept, so that memory does not
+     * grow with the number of distinct clients over a long capture.
+     */
+    public void sweepTuples(long idleBefore, java.util.function.Predicate<TupleTw> keep) {
+        tuples.values().removeIf(t -> {
+            boolean drop = t.liveTw == 0 && t.active == 0 && t.lastTime < idleBefore && !keep.test(t);
+            t.evicted |= drop;
+            return drop;
+        });
+    }
+
+    /** Forgets idle hosts that {@code keep} does not want kept (see {@link #sweepTuples}). */
+    public void sweepHosts(long idleBefore, java.util.function.Predicate<HostTw> keep) {
+        hosts.values().removeIf(h -> {
+            boolean drop = h.live == 0 && h.lastTime < idleBefore && !keep.test(h);
+            h.evicted |= drop;
+            return drop;
+        });
+    }
+
+    /**
      * {@code side} of the flow entered TIME_WAIT at {@code time} (its incarnation is closing).
      *
      * @return the host's live TIME_WAIT count with this one
      */
     int start(Flow f, Incarnation inc, int side, long time) {
-        HostTw h = host(f.hi(side), f.lo(side));
+        HostTw h = hostOf(f, side);
         h.live++;
         h.entered++;
         h.record(time);
@@ -357,7 +481,7 @@ public final class TimeWaitLedger {
             t.twNanos = Math.max(t.twNanos, h.twNanos);
             t.record(time);
         }
-        f.twCounted |= 1 << side;
+        f.twCounted |= (byte) (1 << side);
         enqueue(f, side, time + h.twNanos, h.twNanos);
         return h.live;
     }
@@ -370,7 +494,7 @@ public final class TimeWaitLedger {
         if ((f.twCounted & (1 << side)) != 0) {
             return;
         }
-        HostTw h = host(f.hi(side), f.lo(side));
+        HostTw h = hostOf(f, side);
         h.live++;
         h.endedEarly--;
         h.rfc1337 = true;
@@ -380,7 +504,7 @@ public final class TimeWaitLedger {
             f.twTuple.liveTw++;
             f.twTuple.record(time);
         }
-        f.twCounted |= 1 << side;
+        f.twCounted |= (byte) (1 << side);
         enqueue(f, side, Math.max(end, time), h.twNanos);
     }
 
@@ -392,7 +516,7 @@ public final class TimeWaitLedger {
         f.twEpoch++;
         for (int side = 0; side < 2; side++) {
             if ((f.twCounted & (1 << side)) != 0) {
-                HostTw h = host(f.hi(side), f.lo(side));
+                HostTw h = hostOf(f, side);
                 enqueue(f, side, time + h.twNanos, h.twNanos);
             }
         }
@@ -405,7 +529,7 @@ public final class TimeWaitLedger {
         }
         for (int side = 0; side < 2; side++) {
             if ((f.twCounted & (1 << side)) != 0) {
-                HostTw h = host(f.hi(side), f.lo(side));
+                HostTw h = hostOf(f, side);
                 h.live--;
                 h.endedEarly++;
                 h.record(time);
@@ -427,28 +551,30 @@ public final class TimeWaitLedger {
             return;
         }
         long due = Long.MAX_VALUE;
-        for (ArrayDeque<Entry> q : queues) {
-            Entry e;
-            while ((e = q.peekFirst()) != null && e.end <= now) {
-                q.pollFirst();
-                Flow f = e.flow;
-                int bit = 1 << e.side;
-                if (e.epoch != f.twEpoch || (f.twCounted & bit) == 0) {
+        for (EndQueue q : queues) {
+            while (!q.isEmpty() && q.firstEnd() <= now) {
+                Flow f = q.firstFlow();
+                int side = q.firstSide();
+                int epoch = q.firstEpoch();
+                long end = q.firstEnd();
+                q.removeFirst();
+                int bit = 1 << side;
+                if (epoch != f.twEpoch || (f.twCounted & bit) == 0) {
                     continue;
                 }
-                HostTw h = host(f.hi(e.side), f.lo(e.side));
+                HostTw h = hostOf(f, side);
                 h.live--;
-                h.record(e.end);
-                f.twCounted &= ~bit;
+                h.record(end);
+                f.twCounted &= (byte) ~bit;
                 if (f.twCounted == 0 && f.twTuple != null) {
                     f.twTuple.liveTw--;
-                    f.twTuple.record(e.end);
+                    f.twTuple.record(end);
                     f.twTuple = null;
-                    portPassesToConnection(f, e.end);
+                    portPassesToConnection(f, end);
                 }
             }
-            if (e != null) {
-                due = Math.min(due, e.end);
+            if (!q.isEmpty()) {
+                due = Math.min(due, q.firstEnd());
             }
         }
         nextDue = due;
@@ -462,9 +588,9 @@ public final class TimeWaitLedger {
         if (i == queueLengths.length) {
             queueLengths = java.util.Arrays.copyOf(queueLengths, i + 1);
             queueLengths[i] = length;
-            queues.add(new ArrayDeque<>());
+            queues.add(new EndQueue());
         }
-        queues.get(i).addLast(new Entry(f, side, f.twEpoch, end));
+        queues.get(i).add(f, side, f.twEpoch, end);
         nextDue = Math.min(nextDue, end);
     }
 }

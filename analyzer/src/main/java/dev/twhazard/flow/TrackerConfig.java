@@ -22,7 +22,7 @@ public record TrackerConfig(TimeWaitLengths timeWait, Duration idleTimeout, Dura
     }
 
     public static TrackerConfig defaults() {
-        return new TrackerConfig(TimeWaitLengths.linuxDefault(), Duration.ofMinutes(15), Duration.ofSeconds(60), 4_000_000);
+        return new TrackerConfig(TimeWaitLengths.linuxDefault(), Duration.ofMinutes(15), Duration.ofSeconds(10), 4_000_000);
     }
 
     public TrackerConfig withTimeWait(TimeWaitLengths lengths) {
