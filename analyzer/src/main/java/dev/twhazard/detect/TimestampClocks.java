@@ -86,7 +86,8 @@ final class TimestampClocks {
     }
 
     /** What is known of one (source IP, destination IP). */
-    static final class Source {
+    static final class Source implements dev.twhazard.flow.KeyTable.Keyed {
+        private final int keyHash;
         final long srcHi;
         final long srcLo;
         final long dstHi;
@@ -109,6 +110,17 @@ final class TimestampClocks {
             this.srcLo = srcLo;
             this.dstHi = dstHi;
             this.dstLo = dstLo;
+            this.keyHash = dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0);
+        }
+
+        @Override
+        public boolean hasKey(long a, long b, long c, long d, int e) {
+            return srcLo == b && dstLo == d && srcHi == a && dstHi == c;
+        }
+
+        @Override
+        public int keyHash() {
+            return keyHash;
         }
 
         /** Offsets are per connection: TSvals of different quadruples say nothing about hosts. */
@@ -126,10 +138,7 @@ final class TimestampClocks {
         }
     }
 
-    private record Key(long srcHi, long srcLo, long dstHi, long dstLo) {
-    }
-
-    private final Map<Key, Source> sources = new HashMap<>();
+    private final dev.twhazard.flow.KeyTable<Source> sources = new dev.twhazard.flow.KeyTable<>();
 
     Source source(long srcHi, long srcLo, long dstHi, long dstLo) {
         int slot = (int) mix(srcHi, srcLo, dstHi, dstLo) & CACHE_MASK;
@@ -137,7 +146,11 @@ final class TimestampClocks {
         if (s != null && s.srcLo == srcLo && s.dstLo == dstLo && s.srcHi == srcHi && s.dstHi == dstHi && !s.evicted) {
             return s;
         }
-        s = sources.computeIfAbsent(new Key(srcHi, srcLo, dstHi, dstLo), k -> new Source(k.srcHi, k.srcLo, k.dstHi, k.dstLo));
+        s = sources.get(srcHi, srcLo, dstHi, dstLo, 0, dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0));
+        if (s == null) {
+            s = new Source(srcHi, srcLo, dstHi, dstLo);
+            sources.add(s);
+        }
         cache[slot] = s;
         return s;
     }
@@ -160,7 +173,7 @@ final class TimestampClocks {
 
     /** Forgets sources unused since {@code before}: memory follows the active hosts, not the capture length. */
     void sweep(long before) {
-        sources.values().removeIf(s -> {
+        sources.removeIf(s -> {
             boolean drop = s.lastUsed < before;
             s.evicted |= drop;
             return drop;

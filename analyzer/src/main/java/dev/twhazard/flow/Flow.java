@@ -67,6 +67,9 @@ public final class Flow {
     long prevTwFrame;
     /** The holder's live TIME_WAIT count when it started, this one included. */
     int prevTwLiveAtEntry;
+    /** The TIME_WAIT holder's host record and side, kept so that expiry needs no lookup. */
+    TimeWaitLedger.HostTw twHost;
+    byte twHostSide = -1;
     /** The (client, server, port) occupancy record the counted TIME_WAIT belongs to. */
     TimeWaitLedger.TupleTw twTuple;
     /** This quadruple's (client, server, port) record, and the client side it was made for. */

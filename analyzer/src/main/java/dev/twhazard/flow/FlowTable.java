@@ -115,17 +115,19 @@ public final class FlowTable {
 
     private void grow() {
         Flow[] old = slots;
+        int[] oldHashes = hashes;
         slots = new Flow[old.length * 2];
         hashes = new int[old.length * 2];
         mask = slots.length - 1;
-        for (Flow f : old) {
-            if (f != null) {
-                int i = f.hash & mask;
+        for (int k = 0; k < old.length; k++) {
+            if (old[k] != null) {
+                // The cached hash, not the flow's: no need to touch every flow object.
+                int i = oldHashes[k] & mask;
                 while (slots[i] != null) {
                     i = (i + 1) & mask;
                 }
-                slots[i] = f;
-                hashes[i] = f.hash;
+                slots[i] = old[k];
+                hashes[i] = oldHashes[k];
             }
         }
     }

@@ -67,7 +67,9 @@ public final class FlowTracker {
     public FlowTracker(TrackerConfig config, TrackerListener listener) {
         this.config = config;
         this.listener = listener;
-        this.table = new FlowTable(1 << 16);
+        // Sized for the hundreds of thousands of quadruples a busy capture keeps in TIME_WAIT, so
+        // that the table rarely has to grow while packets wait.
+        this.table = new FlowTable(1 << 19);
         this.ledger = new TimeWaitLedger(config.timeWait());
         this.graceNanos = config.grace().toNanos();
     }

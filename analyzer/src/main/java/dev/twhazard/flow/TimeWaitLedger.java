@@ -1,8 +1,6 @@
 package dev.twhazard.flow;
 
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Counts TIME_WAIT occupancy as it happens: per host (the holder) and per (client ip, server ip,
@@ -21,10 +19,11 @@ public final class TimeWaitLedger {
     public static final int SERIES_THRESHOLD = 10;
 
     /** TIME_WAIT occupancy of one host. */
-    public static final class HostTw {
+    public static final class HostTw implements KeyTable.Keyed {
         final long hi;
         final long lo;
         final long twNanos;
+        private final int keyHash;
         int live;
         int peak;
         long peakTime;
@@ -44,6 +43,17 @@ public final class TimeWaitLedger {
             this.hi = hi;
             this.lo = lo;
             this.twNanos = twNanos;
+            this.keyHash = KeyTable.hash(hi, lo, 0, 0, 0);
+        }
+
+        @Override
+        public boolean hasKey(long a, long b, long c, long d, int e) {
+            return lo == b && hi == a;
+        }
+
+        @Override
+        public int keyHash() {
+            return keyHash;
         }
 
         public long hi() {
@@ -138,7 +148,8 @@ public final class TimeWaitLedger {
     }
 
     /** Port occupancy of one (client ip, server ip, server port). */
-    public static final class TupleTw {
+    public static final class TupleTw implements KeyTable.Keyed {
+        private final int keyHash;
         final long clientHi;
         final long clientLo;
         final long serverHi;
@@ -170,6 +181,17 @@ public final class TimeWaitLedger {
             this.serverHi = serverHi;
             this.serverLo = serverLo;
             this.serverPort = serverPort;
+            this.keyHash = KeyTable.hash(clientHi, clientLo, serverHi, serverLo, serverPort);
+        }
+
+        @Override
+        public boolean hasKey(long a, long b, long c, long d, int e) {
+            return serverPort == e && clientLo == b && serverLo == d && clientHi == a && serverHi == c;
+        }
+
+        @Override
+        public int keyHash() {
+            return keyHash;
         }
 
         public long clientHi() {
@@ -253,11 +275,6 @@ public final class TimeWaitLedger {
         }
     }
 
-    private record HostKey(long hi, long lo) {
-    }
-
-    private record TupleKey(long cHi, long cLo, long sHi, long sLo, int port) {
-    }
 
     /**
      * TIME_WAIT ends in order for one TIME_WAIT length: a ring of parallel arrays (no object per
@@ -331,8 +348,8 @@ public final class TimeWaitLedger {
     }
 
     private final TimeWaitLengths lengths;
-    private final Map<HostKey, HostTw> hosts = new HashMap<>();
-    private final Map<TupleKey, TupleTw> tuples = new HashMap<>();
+    private final KeyTable<HostTw> hosts = new KeyTable<>();
+    private final KeyTable<TupleTw> tuples = new KeyTable<>();
     /** One FIFO per distinct TIME_WAIT length; end times within a FIFO are in order. */
     private final java.util.List<EndQueue> queues = new java.util.ArrayList<>();
     private long[] queueLengths = new long[0];
@@ -351,7 +368,11 @@ public final class TimeWaitLedger {
         if (h != null && h.lo == lo && h.hi == hi && !h.evicted) {
             return h;
         }
-        h = hosts.computeIfAbsent(new HostKey(hi, lo), k -> new HostTw(hi, lo, lengths.nanosFor(hi, lo)));
+        h = hosts.get(hi, lo, 0, 0, 0, KeyTable.hash(hi, lo, 0, 0, 0));
+        if (h == null) {
+            h = new HostTw(hi, lo, lengths.nanosFor(hi, lo));
+            hosts.add(h);
+        }
         hostCache[slot] = h;
         return h;
     }
@@ -365,8 +386,12 @@ public final class TimeWaitLedger {
         return h ^ (h >>> 31) ^ (h >>> 17);
     }
 
-    /** The TIME_WAIT record of the host on {@code side} of the flow. */
+    /** The TIME_WAIT record of the host on {@code side} of the flow (its holder's is kept on the flow). */
     public HostTw hostOf(Flow f, int side) {
+        HostTw h = f.twHost;
+        if (h != null && f.twHostSide == side && !h.evicted) {
+            return h;
+        }
         return host(f.hi(side), f.lo(side));
     }
 
@@ -391,7 +416,11 @@ public final class TimeWaitLedger {
                 && t.serverHi == sHi && !t.evicted) {
             return t;
         }
-        t = tuples.computeIfAbsent(new TupleKey(cHi, cLo, sHi, sLo, port), k -> new TupleTw(k.cHi, k.cLo, k.sHi, k.sLo, k.port));
+        t = tuples.get(cHi, cLo, sHi, sLo, port, KeyTable.hash(cHi, cLo, sHi, sLo, port));
+        if (t == null) {
+            t = new TupleTw(cHi, cLo, sHi, sLo, port);
+            tuples.add(t);
+        }
         tupleCache[slot] = t;
         return t;
     }
@@ -443,7 +472,7 @@ public final class TimeWaitLedger {
      * grow with the number of distinct clients over a long capture.
      */
     public void sweepTuples(long idleBefore, java.util.function.Predicate<TupleTw> keep) {
-        tuples.values().removeIf(t -> {
+        tuples.removeIf(t -> {
             boolean drop = t.liveTw == 0 && t.active == 0 && t.lastTime < idleBefore && !keep.test(t);
             t.evicted |= drop;
             return drop;
@@ -452,7 +481,7 @@ public final class TimeWaitLedger {
 
     /** Forgets idle hosts that {@code keep} does not want kept (see {@link #sweepTuples}). */
     public void sweepHosts(long idleBefore, java.util.function.Predicate<HostTw> keep) {
-        hosts.values().removeIf(h -> {
+        hosts.removeIf(h -> {
             boolean drop = h.live == 0 && h.lastTime < idleBefore && !keep.test(h);
             h.evicted |= drop;
             return drop;
@@ -466,6 +495,8 @@ public final class TimeWaitLedger {
      */
     int start(Flow f, Incarnation inc, int side, long time) {
         HostTw h = hostOf(f, side);
+        f.twHost = h;
+        f.twHostSide = (byte) side;
         h.live++;
         h.entered++;
         h.record(time);
@@ -551,7 +582,8 @@ public final class TimeWaitLedger {
             return;
         }
         long due = Long.MAX_VALUE;
-        for (EndQueue q : queues) {
+        for (int k = 0; k < queues.size(); k++) {
+            EndQueue q = queues.get(k);
             while (!q.isEmpty() && q.firstEnd() <= now) {
                 Flow f = q.firstFlow();
                 int side = q.firstSide();
