@@ -276,6 +276,19 @@ public final class CaptureGenerator implements Conn.Listener {
         err.println("planted: " + g.stats.planted + (o.planted() != null ? " -> " + o.planted() : ""));
     }
 
+    /**
+     * Generates a capture in memory (for benchmarks and tests): classic pcap, no planted list.
+     *
+     * @param mix a mix spec as for {@code --mix}
+     */
+    public static byte[] generate(long seed, long connections, String mix) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        Options o = Options.parse(new String[] {"--seed", Long.toString(seed), "--connections", Long.toString(connections),
+            "--mix", mix, "-o", "-"});
+        new CaptureGenerator(o, bytes).run();
+        return bytes.toByteArray();
+    }
+
     long lastTime;
 
     double captureSeconds() {
@@ -401,7 +414,7 @@ public final class CaptureGenerator implements Conn.Listener {
     }
 
     private long think() {
-        return 20 * MS + (long) (-Math.log(1 - random.nextDouble()) * 400 * MS);
+        return 20 * MS + (long) (-Math.log(1 - random.nextDouble()) * SECOND);
     }
 
     static long natKey(int gateway, int port, int server, int serverPort) {
@@ -534,11 +547,11 @@ public final class CaptureGenerator implements Conn.Listener {
         }
 
         int requestSize() {
-            return 30 + random.nextInt(140);
+            return 20 + random.nextInt(60);
         }
 
         int responseSize() {
-            return 30 + random.nextInt(200);
+            return 20 + random.nextInt(100);
         }
     }
 

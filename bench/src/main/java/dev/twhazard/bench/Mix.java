@@ -73,7 +73,7 @@ final class Mix {
         v.put(SYN_RETRANSMIT, 0.005);
         v.put(DATA_RETRANSMIT, 0.01);
         v.put(FINAL_ACK_LOST, 0.005);
-        v.put(KEEP_ALIVE, 0.15);
+        v.put(KEEP_ALIVE, 0.25);
         v.put(DUPLICATE, 0.01);
         v.put(NAT_CLIENTS, 0.15);
         v.put(WINDOWS_CLIENTS, 0.10);
