@@ -284,7 +284,7 @@ public final class CaptureGenerator implements Conn.Listener {
     public static byte[] generate(long seed, long connections, String mix) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         Options o = Options.parse(new String[] {"--seed", Long.toString(seed), "--connections", Long.toString(connections),
-            "--mix", mix, "-o", "-"});
+            "--mix", mix, "--warmup", "0", "-o", "-"});
         new CaptureGenerator(o, bytes).run();
         return bytes.toByteArray();
     }
