@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Times twhazard against tshark and a bare parse loop on the same generated captures, and
+# measures twhazard's memory on a long capture streamed through standard input.
+#
+#   bench/compare.sh            # everything: ~2.1M and ~21M packet captures, then a 10 GB stream
+#   STREAM=0 bench/compare.sh   # without the 10 GB stream
+#   LARGE=0 STREAM=0 bench/compare.sh
+#
+# Settings (environment): RUNS (5, timed runs per tool on the small capture), LARGE_RUNS (3),
+# TSHARK_RUNS (3, small capture), TSHARK_LARGE_RUNS (1: about 6 minutes each), SMALL_CONNECTIONS
+# (200k), LARGE_CONNECTIONS (2m), STREAM_CONNECTIONS (9.3m, about 10 GB), JAVA (the newest JDK
+# >= 21 under /usr/lib/jvm, as the ./twhazard launcher picks), TWHAZARD_JAVA_OPTS (as for the
+# launcher; empty by default). Results go to bench/out/compare-results.md (and the terminal).
+# Everything large is written under bench/out/ (git-ignored); the 10 GB stream never touches the
+# disk. Delete bench/out/*.pcap when done.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(dirname "$here")
+out="$here/out"
+mkdir -p "$out"
+
+RUNS=${RUNS:-5}
+LARGE_RUNS=${LARGE_RUNS:-3}
+TSHARK_RUNS=${TSHARK_RUNS:-3}
+TSHARK_LARGE_RUNS=${TSHARK_LARGE_RUNS:-1}
+SMALL_CONNECTIONS=${SMALL_CONNECTIONS:-200k}
+LARGE_CONNECTIONS=${LARGE_CONNECTIONS:-2m}
+STREAM_CONNECTIONS=${STREAM_CONNECTIONS:-9.3m}
+LARGE=${LARGE:-1}
+STREAM=${STREAM:-1}
+
+java_major() {
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1 | cut -d. -f1
+}
+
+if [ -z "${JAVA:-}" ]; then
+    best_major=0
+    for d in /usr/lib/jvm/*; do
+        [ -x "$d/bin/java" ] || continue
+        m=$(java_major "$d/bin/java" || true)
+        if [ -n "$m" ] && [ "$m" -ge 21 ] && [ "$m" -gt "$best_major" ]; then
+            JAVA="$d/bin/java"
+            best_major=$m
+        fi
+    done
+fi
+[ -n "${JAVA:-}" ] || { echo "compare.sh: no JDK >= 21 under /usr/lib/jvm (set JAVA)" >&2; exit 2; }
+command -v tshark >/dev/null || { echo "compare.sh: tshark is missing (apt-get install tshark)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "compare.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
+
+jar="$root/cli/target/twhazard.jar"
+benchjar="$here/target/benchmarks.jar"
+if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || [ ! -f "$benchjar" ]; then
+    (cd "$root" && mvn -B -q install -DskipTests)
+fi
+opts=${TWHAZARD_JAVA_OPTS:-}
+
+generate() { # name seed connections
+    local f="$out/$1.pcap"
+    if [ ! -f "$f" ] || [ "${REGENERATE:-0}" = 1 ]; then
+        "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed "$2" --connections "$3" -o "$f" >&2
+    fi
+    echo "$f"
+}
+
+# timed LABEL CMD...: runs CMD under /usr/bin/time, appends "seconds max_rss_kb" to $out/LABEL.times
+timed() {
+    local label=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$out/.time" "$@"
+    cat "$out/.time" >> "$out/$label.times"
+}
+
+median() { # file column -> median of that column
+    sort -g -k"$2" "$1" | awk -v c="$2" '{v[NR]=$c} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'
+}
+
+max() {
+    sort -g -k"$2" "$1" | tail -n 1 | awk -v c="$2" '{print $c}'
+}
+
+results="$out/compare-results.md"
+{
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -n 1), $(tshark --version | head -n 1)"
+    echo
+    echo "| capture | tool | runs | wall (median) | packets/s | MB/s | peak RSS |"
+    echo "| --- | --- | --- | --- | --- | --- | --- |"
+} > "$results"
+
+bench_file() { # name file runs tshark_runs
+    local name=$1 f=$2 runs=$3 truns=$4
+    local bytes packets
+    bytes=$(stat -c %s "$f")
+    cat "$f" > /dev/null # into the page cache: every tool reads from memory
+    packets=$("$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" | awk '{print $1}')
+    rm -f "$out/$name".*.times
+    for ((i = 0; i < runs; i++)); do
+        # shellcheck disable=SC2086
+        timed "$name.twhazard" "$JAVA" $opts -jar "$jar" analyze --format json -o /dev/null "$f"
+        timed "$name.bare" "$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" > /dev/null
+    done
+    for ((i = 0; i < truns; i++)); do
+        timed "$name.tshark" sh -c 'tshark -r "$1" -Y tcp.analysis.reused_ports -T fields -e frame.number > /dev/null 2>&1' sh "$f"
+    done
+    local tool label
+    for tool in twhazard tshark bare; do
+        case $tool in
+            twhazard) label="twhazard analyze --format json" ;;
+            tshark) label="tshark -Y tcp.analysis.reused_ports" ;;
+            bare) label="bare parse loop (Java)" ;;
+        esac
+        local t rss n
+        t=$(median "$out/$name.$tool.times" 1)
+        rss=$(max "$out/$name.$tool.times" 2)
+        n=$(wc -l < "$out/$name.$tool.times")
+        awk -v cap="$name ($((bytes / 1000000)) MB, $packets packets)" -v tool="$label" -v n="$n" -v t="$t" \
+            -v p="$packets" -v b="$bytes" -v rss="$rss" \
+            'BEGIN {printf "| %s | %s | %d | %.2f s | %.2f M | %.0f | %.0f MB |\n", cap, tool, n, t, p/t/1e6, b/t/1e6, rss/1024}' >> "$results"
+    done
+    local tw ts bare
+    tw=$(median "$out/$name.twhazard.times" 1)
+    ts=$(median "$out/$name.tshark.times" 1)
+    bare=$(median "$out/$name.bare.times" 1)
+    awk -v n="$name" -v tw="$tw" -v ts="$ts" -v bare="$bare" \
+        'BEGIN {printf "| %s | ratios | | tshark/twhazard %.1fx | twhazard/bare loop %.1fx | | |\n", n, ts/tw, tw/bare}' >> "$results"
+}
+
+small=$(generate small 1 "$SMALL_CONNECTIONS")
+bench_file small "$small" "$RUNS" "$TSHARK_RUNS"
+if [ "$LARGE" = 1 ]; then
+    large=$(generate large 2 "$LARGE_CONNECTIONS")
+    bench_file large "$large" "$LARGE_RUNS" "$TSHARK_LARGE_RUNS"
+fi
+
+if [ "$STREAM" = 1 ]; then
+    # A long capture through a pipe: the generator writes to standard output, twhazard reads
+    # standard input; the analyzer's RSS is sampled every 10 s.
+    rss_log="$out/stream-rss.csv"
+    echo "seconds,rss_mb" > "$rss_log"
+    rm -f "$out/stream.time"
+    start=$(date +%s)
+    # shellcheck disable=SC2086
+    ( "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed 3 --connections "$STREAM_CONNECTIONS" -o - \
+        2> "$out/stream-generator.log" \
+      | /usr/bin/time -f "%e %M" -o "$out/stream.time" "$JAVA" $opts -jar "$jar" analyze --format json \
+        -o "$out/stream.json" - ) &
+    pipeline=$!
+    pid=""
+    for _ in $(seq 1 50); do
+        pid=$(pgrep -f -n -- "-jar $jar analyze --format json -o $out/stream.json" || true)
+        [ -n "$pid" ] && break
+        sleep 0.2
+    done
+    while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
+        rss=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status" 2>/dev/null || true)
+        [ -n "$rss" ] && echo "$(( $(date +%s) - start )),$rss" >> "$rss_log"
+        sleep 10
+    done
+    wait "$pipeline"
+    read -r secs peak < "$out/stream.time"
+    packets=$(sed -n 's/.*: \([0-9]*\) packets.*/\1/p' "$out/stream-generator.log")
+    mb=$(sed -n 's/.*packets (.*), \([0-9.]*\) MB.*/\1/p' "$out/stream-generator.log")
+    awk -v p="$packets" -v s="$secs" -v r="$peak" -v mb="$mb" \
+        'BEGIN {printf "| stream (%.0f MB, %d packets, stdin) | twhazard analyze --format json - | 1 | %.2f s | %.2f M | %.0f | %.0f MB |\n", mb, p, s, p/s/1e6, mb/s, r/1024}' >> "$results"
+    echo >> "$results"
+    echo "RSS of the streaming run over time (s, MB): $(tail -n +2 "$rss_log" | awk -F, '{printf "%s:%s ", $1, $2}')" >> "$results"
+fi
+
+cat "$results"
