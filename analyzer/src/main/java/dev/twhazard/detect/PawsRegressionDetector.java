@@ -115,7 +115,7 @@ public final class PawsRegressionDetector implements Detector {
 
     /** Sources idle this long are forgotten: twice the PAWS window for per-host checks (TCP_PAWS_MSL, 60 s). */
     private static final long SOURCE_IDLE_NANOS = 120_000_000_000L;
-    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
     private long nextSweep = Long.MIN_VALUE;
 
     @Override

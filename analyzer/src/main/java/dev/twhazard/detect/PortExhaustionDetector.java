@@ -40,7 +40,7 @@ public final class PortExhaustionDetector implements Detector {
         this.ctx = ctx;
     }
 
-    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
     private long nextSweep = Long.MIN_VALUE;
 
     @Override

@@ -3,16 +3,15 @@ package dev.twhazard.detect;
 import dev.twhazard.decode.IpAddress;
 import dev.twhazard.flow.Flow;
 import dev.twhazard.flow.Incarnation;
+import dev.twhazard.flow.KeyTable;
 import dev.twhazard.flow.SegmentEvent;
 import dev.twhazard.flow.TimeWaitLedger;
 import dev.twhazard.report.Finding;
 import dev.twhazard.report.TimeWaitPressureFinding;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -26,20 +25,45 @@ public final class TimeWaitPressureDetector implements Detector {
     /** Server ports listed per host, busiest first. */
     private static final int MAX_PORTS = 5;
 
-    private record ServerPort(long hi, long lo, int port) {
+    /** Closes counted for one server port: how many, and how many the server closed first. */
+    private static final class ServerPort implements KeyTable.Keyed {
+        final long hi;
+        final long lo;
+        final int port;
+        private final int keyHash;
+        long closes;
+        long serverFirst;
+
+        ServerPort(long hi, long lo, int port) {
+            this.hi = hi;
+            this.lo = lo;
+            this.port = port;
+            this.keyHash = KeyTable.hash(hi, lo, 0, 0, port);
+        }
+
+        @Override
+        public boolean hasKey(long a, long b, long c, long d, int e) {
+            return port == e && lo == b && hi == a;
+        }
+
+        @Override
+        public int keyHash() {
+            return keyHash;
+        }
     }
 
     private final DetectorContext ctx;
     private final TimeWaitOverflowDetector overflow;
-    /** Per server port: [connections closed, of which the server closed first]. */
-    private final Map<ServerPort, long[]> closes = new HashMap<>();
+    private final KeyTable<ServerPort> closes = new KeyTable<>();
+    /** The last server port counted: connections to one service come in runs. */
+    private ServerPort last;
 
     public TimeWaitPressureDetector(DetectorContext ctx, TimeWaitOverflowDetector overflow) {
         this.ctx = ctx;
         this.overflow = overflow;
     }
 
-    private static final long SWEEP_EVERY_NANOS = 10_000_000_000L;
+    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
     private long nextSweep = Long.MIN_VALUE;
 
     @Override
@@ -65,11 +89,21 @@ public final class TimeWaitPressureDetector implements Detector {
             return;
         }
         int server = 1 - client;
-        long[] c = closes.computeIfAbsent(new ServerPort(flow.hi(server), flow.lo(server), flow.port(server)),
-                k -> new long[2]);
-        c[0]++;
+        long hi = flow.hi(server);
+        long lo = flow.lo(server);
+        int port = flow.port(server);
+        ServerPort c = last;
+        if (c == null || c.port != port || c.lo != lo || c.hi != hi) {
+            c = closes.get(hi, lo, 0, 0, port, KeyTable.hash(hi, lo, 0, 0, port));
+            if (c == null) {
+                c = new ServerPort(hi, lo, port);
+                closes.add(c);
+            }
+            last = c;
+        }
+        c.closes++;
         if (inc.activeCloser(server)) {
-            c[1]++;
+            c.serverFirst++;
         }
     }
 
@@ -89,11 +123,11 @@ public final class TimeWaitPressureDetector implements Detector {
 
     private void report(TimeWaitLedger.HostTw h, int overflows) {
         String host = IpAddress.format(h.hi(), h.lo());
-        String shares = closes.entrySet().stream()
-                .filter(e -> e.getKey().hi() == h.hi() && e.getKey().lo() == h.lo())
-                .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
+        String shares = closes.values().stream()
+                .filter(p -> p.hi == h.hi() && p.lo == h.lo())
+                .sorted((x, y) -> Long.compare(y.closes, x.closes))
                 .limit(MAX_PORTS)
-                .map(e -> e.getKey().port() + ":" + String.format(Locale.ROOT, "%.2f", e.getValue()[1] / (double) e.getValue()[0]))
+                .map(p -> p.port + ":" + String.format(Locale.ROOT, "%.2f", p.serverFirst / (double) p.closes))
                 .collect(Collectors.joining(" "));
         Severity severity = overflows > 0 ? Severity.HIGH
                 : h.peak() >= 50_000 ? Severity.MEDIUM

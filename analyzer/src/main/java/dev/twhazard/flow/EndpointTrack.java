@@ -39,7 +39,11 @@ public final class EndpointTrack {
     /** The newest TSval this endpoint sent: what its peer holds as TS.Recent (RFC 7323 4.3). */
     int lastTsVal;
     long lastTsTime;
-    final int[] tsRing = new int[TS_RING];
+    // The last TS_RING TSvals, as fields: a per-packet path should not chase small arrays.
+    private int ts0;
+    private int ts1;
+    private int ts2;
+    private int ts3;
     int tsRingSize;
     int tsRingPos;
 
@@ -65,8 +69,15 @@ public final class EndpointTrack {
     int lastAck;
     int lastPayload;
 
-    private final long[] sig = new long[SIG_RING];
-    private final long[] sigTime = new long[SIG_RING];
+    // The last SIG_RING segment signatures and times, as fields for the same reason.
+    private long sig0;
+    private long sig1;
+    private long sig2;
+    private long sig3;
+    private long sigTime0 = Long.MIN_VALUE;
+    private long sigTime1 = Long.MIN_VALUE;
+    private long sigTime2 = Long.MIN_VALUE;
+    private long sigTime3 = Long.MIN_VALUE;
     private int sigPos;
 
     void reset() {
@@ -83,10 +94,8 @@ public final class EndpointTrack {
         ipIdRun = 0;
         lastTime = lastFrame = 0;
         lastFlags = lastSeq = lastAck = lastPayload = 0;
-        for (int i = 0; i < SIG_RING; i++) {
-            sig[i] = 0;
-            sigTime[i] = Long.MIN_VALUE;
-        }
+        sig0 = sig1 = sig2 = sig3 = 0;
+        sigTime0 = sigTime1 = sigTime2 = sigTime3 = Long.MIN_VALUE;
         sigPos = 0;
     }
 
@@ -209,15 +218,9 @@ public final class EndpointTrack {
      * packets from looking like a regression.
      */
     public boolean tsRegresses(int tsVal) {
-        if (tsRingSize == 0) {
-            return false;
-        }
-        for (int i = 0; i < tsRingSize; i++) {
-            if (Seq.diff(tsRing[i], tsVal) <= 1) {
-                return false;
-            }
-        }
-        return true;
+        int n = tsRingSize;
+        return n > 0 && Seq.diff(ts0, tsVal) > 1 && (n < 2 || Seq.diff(ts1, tsVal) > 1)
+                && (n < 3 || Seq.diff(ts2, tsVal) > 1) && (n < 4 || Seq.diff(ts3, tsVal) > 1);
     }
 
     void noteTimestamp(int tsVal, long time) {
@@ -231,8 +234,13 @@ public final class EndpointTrack {
             lastTsVal = tsVal;
             lastTsTime = time;
         }
-        tsRing[tsRingPos] = tsVal;
-        tsRingPos = (tsRingPos + 1) % TS_RING;
+        switch (tsRingPos) {
+            case 0 -> ts0 = tsVal;
+            case 1 -> ts1 = tsVal;
+            case 2 -> ts2 = tsVal;
+            default -> ts3 = tsVal;
+        }
+        tsRingPos = (tsRingPos + 1) & (TS_RING - 1);
         if (tsRingSize < TS_RING) {
             tsRingSize++;
         }
@@ -271,19 +279,37 @@ public final class EndpointTrack {
      * Records the segment's signature and says whether it repeats one of the last few segments
      * from this endpoint (see {@link #signature}).
      */
-    boolean isDuplicate(TcpSegment seg) {
-        long s = signature(seg);
+    boolean isDuplicate(TcpSegment seg, long s) {
         long window = duplicateWindow(seg);
         long now = seg.timestampNanos;
-        for (int i = 0; i < SIG_RING; i++) {
-            if (sig[i] == s && sigTime[i] != Long.MIN_VALUE && now - sigTime[i] <= window) {
-                return true;
+        if (seen(sig0, sigTime0, s, now, window) || seen(sig1, sigTime1, s, now, window)
+                || seen(sig2, sigTime2, s, now, window) || seen(sig3, sigTime3, s, now, window)) {
+            return true;
+        }
+        switch (sigPos) {
+            case 0 -> {
+                sig0 = s;
+                sigTime0 = now;
+            }
+            case 1 -> {
+                sig1 = s;
+                sigTime1 = now;
+            }
+            case 2 -> {
+                sig2 = s;
+                sigTime2 = now;
+            }
+            default -> {
+                sig3 = s;
+                sigTime3 = now;
             }
         }
-        sig[sigPos] = s;
-        sigTime[sigPos] = now;
-        sigPos = (sigPos + 1) % SIG_RING;
+        sigPos = (sigPos + 1) & (SIG_RING - 1);
         return false;
+    }
+
+    private static boolean seen(long sig, long time, long s, long now, long window) {
+        return sig == s && time != Long.MIN_VALUE && now - time <= window;
     }
 
     /**

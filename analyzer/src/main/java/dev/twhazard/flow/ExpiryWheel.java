@@ -18,6 +18,7 @@ final class ExpiryWheel {
     private final Flow[][] slots = new Flow[SLOTS][];
     private final int[] sizes = new int[SLOTS];
     private long processedSecond = Long.MIN_VALUE;
+    private long nextSecondNanos = Long.MIN_VALUE;
 
     /** Schedules the flow to be checked at {@code dueNanos} (unless it is already due earlier). */
     void schedule(Flow f, long dueNanos) {
@@ -45,7 +46,11 @@ final class ExpiryWheel {
      * or {@link Long#MIN_VALUE} when it was removed.
      */
     void advance(long nowNanos, java.util.function.ToLongFunction<Flow> check) {
+        if (nowNanos < nextSecondNanos) {
+            return; // still within the second already processed: nothing new is due
+        }
         long now = Math.floorDiv(nowNanos, SECOND);
+        nextSecondNanos = (now + 1) * SECOND;
         if (processedSecond == Long.MIN_VALUE) {
             processedSecond = now - 1;
         }

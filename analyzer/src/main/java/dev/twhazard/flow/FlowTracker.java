@@ -140,8 +140,12 @@ public final class FlowTracker {
         SegmentEvent e = event;
         e.reset(f, side, seg);
         e.twGoneBefore = f.prevTwGone;
-        boolean duplicate = isDuplicate(f, side, seg);
-        f.lastSig = signature32(seg, side);
+        long sig = EndpointTrack.signature(seg);
+        int sig32 = fold(sig, side);
+        boolean duplicate = f.active != null ? f.active.ep[side].isDuplicate(seg, sig)
+                : sig32 == f.lastSig && f.lastSigTime != Long.MIN_VALUE
+                        && seg.timestampNanos - f.lastSigTime <= EndpointTrack.duplicateWindow(seg);
+        f.lastSig = sig32;
         f.lastSigTime = seg.timestampNanos;
         if (duplicate) {
             duplicates++;
@@ -186,18 +190,23 @@ public final class FlowTracker {
     /** Moves capture time forward: expires TIME_WAITs and forgotten flows up to {@code now}. */
     public void advance(long now) {
         ledger.advance(now);
-        expiry.advance(now, f -> {
-            if (f.removed) {
-                return Long.MIN_VALUE;
-            }
-            long due = expiry(f);
-            if (now >= due) {
-                removeFlow(f, false);
-                return Long.MIN_VALUE;
-            }
-            return due;
-        });
+        expiryNow = now;
+        expiry.advance(now, expiryCheck);
     }
+
+    /** The capture time of the wheel's current check (read by {@link #expiryCheck}, so it captures nothing). */
+    private long expiryNow;
+    private final java.util.function.ToLongFunction<Flow> expiryCheck = f -> {
+        if (f.removed) {
+            return Long.MIN_VALUE;
+        }
+        long due = expiry(f);
+        if (expiryNow >= due) {
+            removeFlow(f, false);
+            return Long.MIN_VALUE;
+        }
+        return due;
+    };
 
     /** Ends every incarnation still in progress (the capture is over). */
     public void finish() {
@@ -268,18 +277,9 @@ public final class FlowTracker {
         }
     }
 
-    private boolean isDuplicate(Flow f, int side, TcpSegment seg) {
-        Incarnation inc = f.active;
-        if (inc != null) {
-            return inc.ep[side].isDuplicate(seg);
-        }
-        return signature32(seg, side) == f.lastSig && f.lastSigTime != Long.MIN_VALUE
-                && seg.timestampNanos - f.lastSigTime <= EndpointTrack.duplicateWindow(seg);
-    }
-
     /** The duplicate signature folded to 32 bits, with the direction, for a closed flow's filter. */
-    private static int signature32(TcpSegment seg, int side) {
-        long sig = EndpointTrack.signature(seg) ^ side;
+    private static int fold(long sig, int side) {
+        sig ^= side;
         return (int) (sig ^ (sig >>> 32));
     }
 
@@ -449,7 +449,7 @@ public final class FlowTracker {
         }
         // The segment that starts the incarnation seeds its duplicate filter, so that a mirror
         // copy of that SYN is not taken for a retransmission.
-        inc.ep[e.side].isDuplicate(e.segment);
+        inc.ep[e.side].isDuplicate(e.segment, EndpointTrack.signature(e.segment));
         inc.number = ++f.incarnations;
         inc.clientSide = clientSide;
         inc.startTime = time;

@@ -131,6 +131,16 @@ public final class Incarnation {
         pawsFindings++;
     }
 
+    /** True when some detector follows this incarnation. */
+    public boolean hasAttachments() {
+        for (Object o : attachments) {
+            if (o != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Object attachment(int slot) {
         return attachments[slot];
     }
