@@ -23,10 +23,23 @@ public final class KeyTable<V extends KeyTable.Keyed> {
 
     private static final float MAX_LOAD = 0.6f;
 
-    private Object[] slots = new Object[64];
-    private int[] hashes = new int[64];
-    private int mask = 63;
+    private Object[] slots;
+    private int[] hashes;
+    private int mask;
     private int size;
+
+    /** A table for many records. */
+    public KeyTable() {
+        this(1024);
+    }
+
+    /** A table starting with room for about {@code expected} records (a power of two is used). */
+    public KeyTable(int expected) {
+        int cap = Integer.highestOneBit(Math.max(4, (int) (expected / MAX_LOAD)) - 1) << 1;
+        slots = new Object[cap];
+        hashes = new int[cap];
+        mask = cap - 1;
+    }
 
     /** The hash a record with this key must report from {@link Keyed#keyHash()}. */
     public static int hash(long a, long b, long c, long d, int e) {

@@ -36,6 +36,8 @@ public final class TimeWaitLedger {
         /** Seen keeping a TIME_WAIT through a RST: it runs with {@code tcp_rfc1337=1}. */
         boolean rfc1337;
         long seriesStart = -1;
+        private long bucketStart = Long.MIN_VALUE;
+        private int currentBucket;
         int[] series = new int[0];
         int seriesLength;
 
@@ -133,9 +135,16 @@ public final class TimeWaitLedger {
                 }
                 seriesStart = time - Math.floorMod(time, SERIES_BUCKET_NANOS);
             }
-            int bucket = (int) ((time - seriesStart) / SERIES_BUCKET_NANOS);
-            if (bucket < 0) {
-                return;
+            int bucket;
+            if (time >= bucketStart && time < bucketStart + SERIES_BUCKET_NANOS) {
+                bucket = currentBucket;
+            } else {
+                bucket = (int) ((time - seriesStart) / SERIES_BUCKET_NANOS);
+                if (bucket < 0) {
+                    return;
+                }
+                currentBucket = bucket;
+                bucketStart = seriesStart + bucket * SERIES_BUCKET_NANOS;
             }
             if (bucket >= series.length) {
                 series = java.util.Arrays.copyOf(series, Math.max(bucket + 1, series.length * 2));
