@@ -39,13 +39,13 @@ public final class Flow {
         boolean finRetransmit;
     }
 
-    final long aHi;
-    final long aLo;
-    final long bHi;
-    final long bLo;
-    private final char aPort;
-    private final char bPort;
-    final int hash;
+    long aHi;
+    long aLo;
+    long bHi;
+    long bLo;
+    private char aPort;
+    private char bPort;
+    int hash;
 
     Incarnation active;
     int incarnations;
@@ -96,12 +96,24 @@ public final class Flow {
     long prevEndTime;
 
     LateTrigger trigger;
+    /** Link in the table's list of recycled flows. */
+    Flow nextFree;
 
     // One-entry duplicate filter for segments that arrive when no incarnation is active.
     int lastSig;
     long lastSigTime = Long.MIN_VALUE;
 
     Flow(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int hash) {
+        init(aHi, aLo, aPort, bHi, bLo, bPort, hash);
+    }
+
+    /**
+     * Makes a forgotten flow stand for a new quadruple. Flows are recycled so that the many
+     * quadruples passing through TIME_WAIT do not leave a stream of dead objects in the old
+     * generation. The TIME_WAIT epoch keeps counting, so that entries the ledger still holds for
+     * the flow's previous life can never match it.
+     */
+    void init(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int hash) {
         this.aHi = aHi;
         this.aLo = aLo;
         this.aPort = (char) aPort;
@@ -109,6 +121,35 @@ public final class Flow {
         this.bLo = bLo;
         this.bPort = (char) bPort;
         this.hash = hash;
+        active = null;
+        incarnations = 0;
+        lastSeen = 0;
+        dueSecond = Long.MIN_VALUE;
+        removed = false;
+        prevValid = false;
+        prevNumber = 0;
+        prevClientSide = 0;
+        prevCloseKind = null;
+        prevHolders = 0;
+        prevTwStart = 0;
+        prevTwFrame = 0;
+        prevTwLiveAtEntry = 0;
+        twHost = null;
+        twHostSide = -1;
+        twTuple = null;
+        tuple = null;
+        tupleClientSide = -1;
+        twEpoch++;
+        twCounted = 0;
+        prevTwGone = false;
+        prevTwGoneTime = 0;
+        prevMinSeqA = prevMinSeqB = prevSndNxtA = prevSndNxtB = 0;
+        prevFinSeqA = prevFinSeqB = prevLastTsA = prevLastTsB = 0;
+        prevTsSeen = 0;
+        prevEndTime = 0;
+        trigger = null;
+        lastSig = 0;
+        lastSigTime = Long.MIN_VALUE;
     }
 
     /** Address (high half) of a side: 0 is A, 1 is B. */

@@ -61,13 +61,29 @@ public final class FlowTable {
             }
             i = (i + 1) & mask;
         }
-        Flow f = new Flow(aHi, aLo, aPort, bHi, bLo, bPort, h);
+        Flow f = free;
+        if (f != null) {
+            free = f.nextFree;
+            f.nextFree = null;
+            f.init(aHi, aLo, aPort, bHi, bLo, bPort, h);
+        } else {
+            f = new Flow(aHi, aLo, aPort, bHi, bLo, bPort, h);
+        }
         slots[i] = f;
         hashes[i] = h;
         if (++size > MAX_LOAD * slots.length) {
             grow();
         }
         return f;
+    }
+
+    /** Forgotten flows, kept to stand for new quadruples (see {@link Flow#init}). */
+    private Flow free;
+
+    /** Hands a removed flow back for reuse; the caller must hold no references it will use again. */
+    public void recycle(Flow f) {
+        f.nextFree = free;
+        free = f;
     }
 
     /** Removes the flow (found by identity). */

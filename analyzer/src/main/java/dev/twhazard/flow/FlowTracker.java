@@ -243,6 +243,7 @@ public final class FlowTracker {
         listener.onFlowRemoved(f, evicted);
         table.remove(f);
         f.removed = true;
+        table.recycle(f);
         if (evicted) {
             flowsEvicted++;
         } else {
