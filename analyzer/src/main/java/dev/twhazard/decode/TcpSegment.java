@@ -82,6 +82,15 @@ public final class TcpSegment {
     /** True when an option had an impossible length; options after it were not parsed. */
     public boolean optionsMalformed;
 
+    /**
+     * Filled by the reader side, not the decoder ({@code FlowTable.prepare}): whether the sender is
+     * the quadruple's canonical endpoint A, and the quadruple's hash, so that the thread tracking
+     * flows does not compute them.
+     */
+    public boolean prepared;
+    public boolean srcIsA;
+    public int flowHash;
+
     // Encapsulation seen on the way in.
     public int vlanCount;
     public final int[] vlanIds = new int[MAX_VLANS];
@@ -99,6 +108,7 @@ public final class TcpSegment {
         mss = windowScale = sackBlocks = tsVal = tsEcr = 0;
         vlanCount = 0;
         tunnels = 0;
+        prepared = false;
     }
 
     public boolean has(int flag) {

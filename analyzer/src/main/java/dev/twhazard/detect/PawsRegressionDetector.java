@@ -113,8 +113,8 @@ public final class PawsRegressionDetector implements Detector {
         }
     }
 
-    /** Sources idle this long are forgotten: twice the PAWS window for per-host checks (TCP_PAWS_MSL, 60 s). */
-    private static final long SOURCE_IDLE_NANOS = 120_000_000_000L;
+    /** Sources idle this long are forgotten (well beyond the 60 s PAWS window of per-host checks). */
+    private static final long SOURCE_IDLE_NANOS = 300_000_000_000L;
     private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
     private long nextSweep = Long.MIN_VALUE;
 

@@ -41,6 +41,11 @@ public final class PortExhaustionDetector implements Detector {
     }
 
     private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
+    /**
+     * Records idle this long are dropped (unless reportable): memory follows the hosts active in
+     * the last minutes, while recurring clients keep their records instead of re-creating them.
+     */
+    private static final long RECORD_IDLE_NANOS = 300_000_000_000L;
     private long nextSweep = Long.MIN_VALUE;
 
     @Override
@@ -60,7 +65,7 @@ public final class PortExhaustionDetector implements Detector {
             AnalyzerConfig cfg = ctx.config();
             int smallestRange = cfg.portRangeConfigured() ? cfg.portRangeHigh() - cfg.portRangeLow() + 1
                     : IANA_HIGH - IANA_LOW + 1;
-            ctx.ledger().sweepTuples(now, t -> t.portReused()
+            ctx.ledger().sweepTuples(now - RECORD_IDLE_NANOS, t -> t.portReused()
                     || t.peakOccupied() >= cfg.minPortUtilization() * smallestRange);
             nextSweep = now + SWEEP_EVERY_NANOS;
         }

@@ -64,6 +64,11 @@ public final class TimeWaitPressureDetector implements Detector {
     }
 
     private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
+    /**
+     * Records idle this long are dropped (unless reportable): memory follows the hosts active in
+     * the last minutes, while recurring clients keep their records instead of re-creating them.
+     */
+    private static final long RECORD_IDLE_NANOS = 300_000_000_000L;
     private long nextSweep = Long.MIN_VALUE;
 
     @Override
@@ -76,7 +81,7 @@ public final class TimeWaitPressureDetector implements Detector {
         if (nextSweep == Long.MIN_VALUE) {
             nextSweep = now + SWEEP_EVERY_NANOS;
         } else if (now >= nextSweep) {
-            ctx.ledger().sweepHosts(now, h -> h.peak() >= ctx.config().minTimeWaitPeak()
+            ctx.ledger().sweepHosts(now - RECORD_IDLE_NANOS, h -> h.peak() >= ctx.config().minTimeWaitPeak()
                     || overflow.overflowsOf(h.hi(), h.lo()) > 0 || h.rfc1337());
             nextSweep = now + SWEEP_EVERY_NANOS;
         }

@@ -36,11 +36,26 @@ public final class FlowTable {
     }
 
     /**
+     * Computes the segment's canonical direction and quadruple hash ahead of {@link #getOrCreate},
+     * on whatever thread decodes (a pure function of the segment).
+     */
+    public static void prepare(TcpSegment seg) {
+        boolean srcIsA = compare(seg.srcHi, seg.srcLo, seg.srcPort, seg.dstHi, seg.dstLo, seg.dstPort) <= 0;
+        seg.srcIsA = srcIsA;
+        seg.flowHash = srcIsA ? hash(seg.srcHi, seg.srcLo, seg.srcPort, seg.dstHi, seg.dstLo, seg.dstPort)
+                : hash(seg.dstHi, seg.dstLo, seg.dstPort, seg.srcHi, seg.srcLo, seg.srcPort);
+        seg.prepared = true;
+    }
+
+    /**
      * The flow of the segment's quadruple, created when new. Sets {@link #lastSide()}.
      * Allocates only when it creates a flow (or grows the table).
      */
     public Flow getOrCreate(TcpSegment seg) {
-        boolean srcIsA = compare(seg.srcHi, seg.srcLo, seg.srcPort, seg.dstHi, seg.dstLo, seg.dstPort) <= 0;
+        if (!seg.prepared) {
+            prepare(seg);
+        }
+        boolean srcIsA = seg.srcIsA;
         long aHi = srcIsA ? seg.srcHi : seg.dstHi;
         long aLo = srcIsA ? seg.srcLo : seg.dstLo;
         int aPort = srcIsA ? seg.srcPort : seg.dstPort;
@@ -48,7 +63,7 @@ public final class FlowTable {
         long bLo = srcIsA ? seg.dstLo : seg.srcLo;
         int bPort = srcIsA ? seg.dstPort : seg.srcPort;
         lastSide = srcIsA ? 0 : 1;
-        int h = hash(aHi, aLo, aPort, bHi, bLo, bPort);
+        int h = seg.flowHash;
         int i = h & mask;
         while (true) {
             Flow f = slots[i];

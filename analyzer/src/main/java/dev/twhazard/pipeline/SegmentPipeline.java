@@ -5,6 +5,7 @@ import dev.twhazard.capture.CaptureWarning;
 import dev.twhazard.decode.DecodeStatus;
 import dev.twhazard.decode.PacketDecoder;
 import dev.twhazard.decode.TcpSegment;
+import dev.twhazard.flow.FlowTable;
 import dev.twhazard.report.FindingRow;
 import dev.twhazard.report.RunSummary;
 import java.io.IOException;
@@ -213,6 +214,7 @@ public final class SegmentPipeline {
         }
         out.frame = reader.frameNumber();
         out.timestampNanos = t;
+        FlowTable.prepare(out);
         r.decoded++;
         return true;
     }
