@@ -9,8 +9,9 @@
 # Settings (environment): RUNS (5, timed runs per tool on the small capture), LARGE_RUNS (3),
 # TSHARK_RUNS (3, small capture), TSHARK_LARGE_RUNS (1: about 6 minutes each), SMALL_CONNECTIONS
 # (200k), LARGE_CONNECTIONS (2m), STREAM_CONNECTIONS (9.3m, about 10 GB), JAVA (the newest JDK
-# >= 21 under /usr/lib/jvm, as the ./twhazard launcher picks), TWHAZARD_JAVA_OPTS (as for the
-# launcher; empty by default). Results go to bench/out/compare-results.md (and the terminal).
+# >= 21 under /usr/lib/jvm, for the generator and the bare loop; twhazard itself runs through
+# the ./twhazard launcher, with its JDK choice and JVM flags), TWHAZARD_JAVA_OPTS (passed to the
+# launcher). Results go to bench/out/compare-results.md (and the terminal).
 # Everything large is written under bench/out/ (git-ignored); the 10 GB stream never touches the
 # disk. Delete bench/out/*.pcap when done.
 set -euo pipefail
@@ -54,7 +55,8 @@ benchjar="$here/target/benchmarks.jar"
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || [ ! -f "$benchjar" ]; then
     (cd "$root" && mvn -B -q install -DskipTests)
 fi
-opts=${TWHAZARD_JAVA_OPTS:-}
+# twhazard runs through the launcher, as users run it: its JVM flags (and TWHAZARD_JAVA_OPTS) apply.
+twhazard="$root/twhazard"
 
 generate() { # name seed connections
     local f="$out/$1.pcap"
@@ -96,8 +98,7 @@ bench_file() { # name file runs tshark_runs
     packets=$("$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" | awk '{print $1}')
     rm -f "$out/$name".*.times
     for ((i = 0; i < runs; i++)); do
-        # shellcheck disable=SC2086
-        timed "$name.twhazard" "$JAVA" $opts -jar "$jar" analyze --format json -o /dev/null "$f"
+        timed "$name.twhazard" "$twhazard" analyze --format json -o /dev/null "$f"
         timed "$name.bare" "$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" > /dev/null
     done
     for ((i = 0; i < truns; i++)); do
@@ -140,10 +141,9 @@ if [ "$STREAM" = 1 ]; then
     echo "seconds,rss_mb" > "$rss_log"
     rm -f "$out/stream.time"
     start=$(date +%s)
-    # shellcheck disable=SC2086
     ( "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed 3 --connections "$STREAM_CONNECTIONS" -o - \
         2> "$out/stream-generator.log" \
-      | /usr/bin/time -f "%e %M" -o "$out/stream.time" "$JAVA" $opts -jar "$jar" analyze --format json \
+      | /usr/bin/time -f "%e %M" -o "$out/stream.time" "$twhazard" analyze --format json \
         -o "$out/stream.json" - ) &
     pipeline=$!
     pid=""

@@ -40,6 +40,8 @@ abstract class AbstractCaptureReader implements CaptureReader {
     int timestampDigits = 6;
     /** Set once {@link #next()} has returned false for good. */
     boolean finished;
+    /** The input's byte order is the opposite of the buffer's (big-endian): fields are reversed. */
+    boolean swapped;
 
     AbstractCaptureReader(CaptureInput input, String sourceName, Consumer<CaptureWarning> warnings) {
         this.input = input;
@@ -74,6 +76,36 @@ abstract class AbstractCaptureReader implements CaptureReader {
     final boolean truncated(long offset, String message) {
         warn(CaptureWarning.Kind.TRUNCATED_RECORD, offset, ++frameNumber, message);
         return endOfInput();
+    }
+
+    /**
+     * Makes sure a whole record header of {@code length} bytes is buffered. When it is not, ends
+     * the input (cleanly when no byte is left, as a truncated record otherwise) and returns false.
+     */
+    final boolean requireRecordHeader(int length) throws IOException {
+        if (input.require(length)) {
+            return true;
+        }
+        int left = input.available();
+        if (left == 0) {
+            return endOfInput();
+        }
+        return truncated(input.offset(), "truncated record header: " + left + " of " + length
+                + " bytes before the end of the input (expected: a complete record)");
+    }
+
+    final int int32(ByteBuffer b, int at) {
+        int v = b.getInt(at);
+        return swapped ? Integer.reverseBytes(v) : v;
+    }
+
+    final long uint32(ByteBuffer b, int at) {
+        return int32(b, at) & 0xFFFFFFFFL;
+    }
+
+    final int uint16(ByteBuffer b, int at) {
+        short v = b.getShort(at);
+        return (swapped ? Short.reverseBytes(v) : v) & 0xFFFF;
     }
 
     /**

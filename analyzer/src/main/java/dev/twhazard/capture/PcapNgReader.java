@@ -113,7 +113,6 @@ final class PcapNgReader extends AbstractCaptureReader {
     private static final int NOTICE_TIMESTAMP_OUT_OF_RANGE = 1 << 10;
 
     /** The current section's byte order is the opposite of the buffer's (big-endian). */
-    private boolean swapped;
 
     // The current section's interfaces, indexed by interface ID; a link type of -1 marks an
     // Interface Description Block too short to read.
@@ -697,19 +696,6 @@ final class PcapNgReader extends AbstractCaptureReader {
         };
     }
 
-    private int int32(ByteBuffer b, int at) {
-        int v = b.getInt(at);
-        return swapped ? Integer.reverseBytes(v) : v;
-    }
-
-    private long uint32(ByteBuffer b, int at) {
-        return int32(b, at) & 0xFFFFFFFFL;
-    }
-
-    private int uint16(ByteBuffer b, int at) {
-        short v = b.getShort(at);
-        return (swapped ? Short.reverseBytes(v) : v) & 0xFFFF;
-    }
 
     private long int64(ByteBuffer b, int at) {
         long v = b.getLong(at);

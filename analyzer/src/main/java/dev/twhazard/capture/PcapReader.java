@@ -63,7 +63,6 @@ final class PcapReader extends AbstractCaptureReader {
      */
     private static final long CAPTURED_ABOVE_ORIGINAL_SLACK = 64;
 
-    private final boolean swapped;
     private final long fractionUnitsPerSecond;
     private final long nanosPerFractionUnit;
     private final long snaplen;
@@ -126,13 +125,8 @@ final class PcapReader extends AbstractCaptureReader {
         }
         CaptureInput in = input;
         for (;;) {
-            if (!in.require(RECORD_HEADER_LENGTH)) {
-                int left = in.available();
-                if (left == 0) {
-                    return endOfInput();
-                }
-                return truncated(in.offset(), "truncated record header: " + left + " of " + RECORD_HEADER_LENGTH
-                        + " bytes before the end of the input (expected: a complete record)");
+            if (!requireRecordHeader(RECORD_HEADER_LENGTH)) {
+                return false;
             }
             ByteBuffer b = in.buffer();
             int p = in.position();
@@ -239,17 +233,4 @@ final class PcapReader extends AbstractCaptureReader {
         return lengthsMaybeSwapped ? Math.max(original, uint32(b, p + capturedLengthField)) : original;
     }
 
-    private int int32(ByteBuffer b, int at) {
-        int v = b.getInt(at);
-        return swapped ? Integer.reverseBytes(v) : v;
-    }
-
-    private long uint32(ByteBuffer b, int at) {
-        return int32(b, at) & 0xFFFFFFFFL;
-    }
-
-    private int uint16(ByteBuffer b, int at) {
-        short v = b.getShort(at);
-        return (swapped ? Short.reverseBytes(v) : v) & 0xFFFF;
-    }
 }

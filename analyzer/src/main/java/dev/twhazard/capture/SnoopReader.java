@@ -77,13 +77,8 @@ final class SnoopReader extends AbstractCaptureReader {
         }
         CaptureInput in = input;
         for (;;) {
-            if (!in.require(RECORD_HEADER_LENGTH)) {
-                int left = in.available();
-                if (left == 0) {
-                    return endOfInput();
-                }
-                return truncated(in.offset(), "truncated record header: " + left + " of " + RECORD_HEADER_LENGTH
-                        + " bytes before the end of the input (expected: a complete record)");
+            if (!requireRecordHeader(RECORD_HEADER_LENGTH)) {
+                return false;
             }
             ByteBuffer b = in.buffer();
             int p = in.position();
@@ -117,9 +112,5 @@ final class SnoopReader extends AbstractCaptureReader {
             deliver(offset, nanos, LinkType.ETHERNET, p + RECORD_HEADER_LENGTH, (int) included, original);
             return true;
         }
-    }
-
-    private static long uint32(ByteBuffer b, int at) {
-        return b.getInt(at) & 0xFFFFFFFFL;
     }
 }

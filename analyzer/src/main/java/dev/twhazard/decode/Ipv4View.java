@@ -22,8 +22,6 @@ public final class Ipv4View {
     public static final int DESTINATION = 16;
     public static final int MIN_HEADER_LENGTH = 20;
     public static final int VERSION = 4;
-    /** More Fragments flag (RFC 791 section 3.1, "Flags" bit 2). */
-    public static final int FLAG_MF = 0x2000;
     /** Fragment offset, in units of 8 bytes. */
     public static final int FRAGMENT_OFFSET_MASK = 0x1FFF;
 
@@ -88,10 +86,6 @@ public final class Ipv4View {
 
     public int protocol() {
         return buf.get(off + PROTOCOL) & 0xFF;
-    }
-
-    public boolean moreFragments() {
-        return (buf.getShort(off + FLAGS_FRAGMENT_OFFSET) & FLAG_MF) != 0;
     }
 
     /** Fragment offset in 8-byte units; non-zero for every fragment but the first. */

@@ -22,10 +22,6 @@ public final class VxlanView {
         return len < HEADER_LENGTH ? DecodeStatus.TRUNCATED : DecodeStatus.DECODED;
     }
 
-    public int vni() {
-        return buf.getInt(off + VNI) >>> 8;
-    }
-
     public int payloadOffset() {
         return off + HEADER_LENGTH;
     }

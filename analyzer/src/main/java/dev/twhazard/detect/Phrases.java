@@ -35,8 +35,4 @@ final class Phrases {
     static double toSeconds(long nanos) {
         return Math.round(nanos / 1e3) / 1e6;
     }
-
-    static String percent(double share) {
-        return String.format(Locale.ROOT, "%.0f%%", share * 100);
-    }
 }

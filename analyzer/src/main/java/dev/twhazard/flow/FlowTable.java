@@ -123,25 +123,8 @@ public final class FlowTable {
     }
 
     private void deleteAt(int i) {
-        slots[i] = null;
+        LinearProbing.deleteAt(slots, hashes, mask, i);
         size--;
-        int j = i;
-        while (true) {
-            j = (j + 1) & mask;
-            Flow f = slots[j];
-            if (f == null) {
-                return;
-            }
-            int home = hashes[j] & mask;
-            // Move f back into the hole at i unless its home lies cyclically in (i, j].
-            boolean homeInRange = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-            if (!homeInRange) {
-                slots[i] = f;
-                hashes[i] = hashes[j];
-                slots[j] = null;
-                i = j;
-            }
-        }
     }
 
     private void grow() {
@@ -150,17 +133,7 @@ public final class FlowTable {
         slots = new Flow[old.length * 2];
         hashes = new int[old.length * 2];
         mask = slots.length - 1;
-        for (int k = 0; k < old.length; k++) {
-            if (old[k] != null) {
-                // The cached hash, not the flow's: no need to touch every flow object.
-                int i = oldHashes[k] & mask;
-                while (slots[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = old[k];
-                hashes[i] = oldHashes[k];
-            }
-        }
+        LinearProbing.rehash(old, oldHashes, slots, hashes);
     }
 
     /** Orders endpoints by address, then port, unsigned. */

@@ -306,12 +306,7 @@ public final class FlowTracker {
             return;
         }
         if (inc != null) {
-            if (inc.synAckSeen || inc.established || inc.partial || inc.closed) {
-                endIncarnation(f, inc, inc.closed ? (inc.reset ? Flow.CloseKind.RESET : Flow.CloseKind.FIN)
-                        : Flow.CloseKind.UNCLOSED, e.time());
-            } else {
-                dropAttempt(f, inc, e.time());
-            }
+            retire(f, inc, e.time());
         }
         // The new SYN meets the previous incarnation's TIME_WAIT if the ledger still counts it.
         e.metTimeWait = f.twCounted != 0;
@@ -378,12 +373,7 @@ public final class FlowTracker {
         // A SYN-ACK whose SYN was not captured: the incarnation starts here, its client is the
         // receiver, and the client's ISN is the acknowledgment minus one.
         if (inc != null) {
-            if (inc.synAckSeen || inc.established || inc.partial || inc.closed) {
-                endIncarnation(f, inc, inc.closed ? (inc.reset ? Flow.CloseKind.RESET : Flow.CloseKind.FIN)
-                        : Flow.CloseKind.UNCLOSED, e.time());
-            } else {
-                dropAttempt(f, inc, e.time());
-            }
+            retire(f, inc, e.time());
         }
         if (f.twCounted != 0) {
             f.prevTwGone = true;
@@ -459,6 +449,19 @@ public final class FlowTracker {
         incarnationsStarted++;
         ledger.connectionStarted(f, inc, time);
         return inc;
+    }
+
+    /**
+     * A new SYN or SYN-ACK replaces the active incarnation: one that got past its SYN ends
+     * (closed or not), a bare attempt that was never answered is dropped.
+     */
+    private void retire(Flow f, Incarnation inc, long time) {
+        if (inc.synAckSeen || inc.established || inc.partial || inc.closed) {
+            endIncarnation(f, inc, inc.closed ? (inc.reset ? Flow.CloseKind.RESET : Flow.CloseKind.FIN)
+                    : Flow.CloseKind.UNCLOSED, time);
+        } else {
+            dropAttempt(f, inc, time);
+        }
     }
 
     /** An attempt that never got a SYN-ACK ends without replacing the previous incarnation. */

@@ -230,10 +230,6 @@ public final class Incarnation {
         return simultaneousClose;
     }
 
-    public boolean isReset() {
-        return reset;
-    }
-
     public int resetBy() {
         return resetBy;
     }

@@ -8,7 +8,7 @@ import java.util.function.Predicate;
  * Records keyed by up to four longs and an int (addresses and a port), in an open-addressing
  * table with linear probing: a lookup allocates no key object and follows no chain, which matters
  * for records looked up once per connection (hosts, (client, server, port) tuples, timestamp
- * sources). Deletion shifts later entries back (Knuth's algorithm R).
+ * sources). Deletion leaves no tombstones ({@link LinearProbing}).
  *
  * @param <V> the records; they carry their own key ({@link Keyed})
  */
@@ -108,24 +108,8 @@ public final class KeyTable<V extends KeyTable.Keyed> {
     }
 
     private void deleteAt(int i) {
-        slots[i] = null;
+        LinearProbing.deleteAt(slots, hashes, mask, i);
         size--;
-        int j = i;
-        while (true) {
-            j = (j + 1) & mask;
-            Object o = slots[j];
-            if (o == null) {
-                return;
-            }
-            int home = hashes[j] & mask;
-            boolean homeInRange = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-            if (!homeInRange) {
-                slots[i] = o;
-                hashes[i] = hashes[j];
-                slots[j] = null;
-                i = j;
-            }
-        }
     }
 
     private void grow() {
@@ -134,15 +118,6 @@ public final class KeyTable<V extends KeyTable.Keyed> {
         slots = new Object[oldSlots.length * 2];
         hashes = new int[oldSlots.length * 2];
         mask = slots.length - 1;
-        for (int k = 0; k < oldSlots.length; k++) {
-            if (oldSlots[k] != null) {
-                int i = oldHashes[k] & mask;
-                while (slots[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                slots[i] = oldSlots[k];
-                hashes[i] = oldHashes[k];
-            }
-        }
+        LinearProbing.rehash(oldSlots, oldHashes, slots, hashes);
     }
 }

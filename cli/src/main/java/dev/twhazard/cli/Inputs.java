@@ -31,6 +31,14 @@ final class Inputs {
     private Inputs() {
     }
 
+    /** Inputs that could not be found are reported through {@code warnings} and left out. */
+    static List<CaptureSource> expand(List<String> args, InputStream stdin, Warnings warnings) throws IOException {
+        List<String> missing = new ArrayList<>();
+        List<CaptureSource> sources = expand(args, stdin, missing);
+        missing.forEach(warnings::missing);
+        return sources;
+    }
+
     /** Inputs that could not be found are reported to {@code missing} and left out. */
     static List<CaptureSource> expand(List<String> args, InputStream stdin, List<String> missing) throws IOException {
         List<CaptureSource> out = new ArrayList<>();

@@ -86,9 +86,7 @@ final class PacketsCommand implements Callable<Integer> {
         var config = analysis.config();
         BpfFilter filter = analysis.filter == null ? null : BpfFilter.compile(analysis.filter);
         Warnings warnings = new Warnings(err);
-        List<String> missing = new ArrayList<>();
-        List<CaptureSource> sources = Inputs.expand(inputs, root.stdin, missing);
-        missing.forEach(warnings::missing);
+        List<CaptureSource> sources = Inputs.expand(inputs, root.stdin, warnings);
         if (sources.isEmpty()) {
             return ExitCode.INPUT;
         }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.twhazard.capture.CaptureSource;
 import dev.twhazard.detect.AnalyzerConfig;
-import dev.twhazard.detect.HazardId;
 import dev.twhazard.pipeline.AnalysisRun;
 import dev.twhazard.report.Finding;
 import dev.twhazard.report.FindingRow;
