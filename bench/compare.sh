@@ -93,7 +93,7 @@ results="$out/compare-results.md"
 bench_file() { # name file runs tshark_runs
     local name=$1 f=$2 runs=$3 truns=$4
     local bytes packets
-    bytes=$(stat -c %s "$f")
+    bytes=$(stat -L -c %s "$f")
     cat "$f" > /dev/null # into the page cache: every tool reads from memory
     packets=$("$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" | awk '{print $1}')
     rm -f "$out/$name".*.times

@@ -11,7 +11,7 @@ public final class Seq {
     private Seq() {
     }
 
-    /** Signed distance from {@code b} to {@code a}, in (-2^31, 2^31]. */
+    /** Signed distance from {@code b} to {@code a}, in [-2^31, 2^31). */
     public static int diff(int a, int b) {
         return a - b;
     }

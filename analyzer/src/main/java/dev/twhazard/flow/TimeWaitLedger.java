@@ -13,8 +13,13 @@ import java.util.Collection;
  */
 public final class TimeWaitLedger {
 
-    /** Width of the buckets of the per-host TIME_WAIT time series. */
+    /** Width of the buckets of the per-host TIME_WAIT time series, until it is coarsened. */
     public static final long SERIES_BUCKET_NANOS = 10_000_000_000L;
+    /**
+     * The most buckets a host's series keeps (almost three hours at 10 s): beyond, pairs of buckets
+     * merge and the width doubles, so a day-long stream costs each host the same memory as an hour.
+     */
+    public static final int SERIES_MAX_BUCKETS = 1024;
     /** Hosts start a time series once they hold this many TIME_WAITs at once. */
     public static final int SERIES_THRESHOLD = 10;
 
@@ -36,6 +41,7 @@ public final class TimeWaitLedger {
         /** Seen keeping a TIME_WAIT through a RST: it runs with {@code tcp_rfc1337=1}. */
         boolean rfc1337;
         long seriesStart = -1;
+        private long bucketNanos = SERIES_BUCKET_NANOS;
         private long bucketStart = Long.MIN_VALUE;
         private int currentBucket;
         int[] series = new int[0];
@@ -90,9 +96,13 @@ public final class TimeWaitLedger {
             return rfc1337;
         }
 
-        /** Maximum live count per {@link #SERIES_BUCKET_NANOS} bucket, from {@link #seriesStart()}. */
+        /** Maximum live count per bucket of {@link #seriesBucketNanos()}, from {@link #seriesStart()}. */
         public int[] series() {
             return java.util.Arrays.copyOf(series, seriesLength);
+        }
+
+        public long seriesBucketNanos() {
+            return bucketNanos;
         }
 
         public long seriesStart() {
@@ -136,15 +146,20 @@ public final class TimeWaitLedger {
                 seriesStart = time - Math.floorMod(time, SERIES_BUCKET_NANOS);
             }
             int bucket;
-            if (time >= bucketStart && time < bucketStart + SERIES_BUCKET_NANOS) {
+            if (time >= bucketStart && time < bucketStart + bucketNanos) {
                 bucket = currentBucket;
             } else {
-                bucket = (int) ((time - seriesStart) / SERIES_BUCKET_NANOS);
-                if (bucket < 0) {
+                long b = (time - seriesStart) / bucketNanos;
+                if (b < 0) {
                     return;
                 }
+                while (b >= SERIES_MAX_BUCKETS) {
+                    coarsen();
+                    b = (time - seriesStart) / bucketNanos;
+                }
+                bucket = (int) b;
                 currentBucket = bucket;
-                bucketStart = seriesStart + bucket * SERIES_BUCKET_NANOS;
+                bucketStart = seriesStart + bucket * bucketNanos;
             }
             if (bucket >= series.length) {
                 series = java.util.Arrays.copyOf(series, Math.max(bucket + 1, series.length * 2));
@@ -153,6 +168,19 @@ public final class TimeWaitLedger {
                 seriesLength = bucket + 1;
             }
             series[bucket] = Math.max(series[bucket], live);
+        }
+
+        /** Doubles the bucket width: each new bucket holds the larger peak of the two it merges. */
+        private void coarsen() {
+            int n = (seriesLength + 1) / 2;
+            for (int i = 0; i < n; i++) {
+                int a = series[2 * i];
+                int b = 2 * i + 1 < seriesLength ? series[2 * i + 1] : 0;
+                series[i] = Math.max(a, b);
+            }
+            java.util.Arrays.fill(series, n, seriesLength, 0);
+            seriesLength = n;
+            bucketNanos *= 2;
         }
     }
 

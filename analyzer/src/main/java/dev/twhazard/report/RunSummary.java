@@ -34,7 +34,10 @@ public final class RunSummary {
                         @JsonProperty("warnings") long warnings, @JsonProperty("error") String error) {
     }
 
-    /** A host's TIME_WAIT load, with its count over time in 10 s buckets. */
+    /**
+     * A host's TIME_WAIT load, with its peak count per bucket over time (10 s buckets, wider on
+     * captures longer than {@link TimeWaitLedger#SERIES_MAX_BUCKETS} of them).
+     */
     @JsonPropertyOrder({"host", "peak_time_wait", "peak_time", "time_wait_entered", "time_wait_length_s",
         "series_start", "series_bucket_s", "series"})
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -50,7 +53,7 @@ public final class RunSummary {
             boolean hasSeries = h.seriesStart() >= 0;
             return new HostTimeWait(IpAddress.format(h.hi(), h.lo()), h.peak(), FindingRow.seconds(h.peakTime()),
                     h.entered(), h.timeWaitNanos() / 1e9, hasSeries ? FindingRow.seconds(h.seriesStart()) : null,
-                    hasSeries ? TimeWaitLedger.SERIES_BUCKET_NANOS / 1e9 : null, hasSeries ? h.series() : null);
+                    hasSeries ? h.seriesBucketNanos() / 1e9 : null, hasSeries ? h.series() : null);
         }
     }
 
