@@ -99,9 +99,13 @@ public final class Flow {
     /** Link in the table's list of recycled flows. */
     Flow nextFree;
 
-    // One-entry duplicate filter for segments that arrive when no incarnation is active.
-    int lastSig;
-    long lastSigTime = Long.MIN_VALUE;
+    // Duplicate filter for segments that arrive when no incarnation is active: the last
+    // signature per side, so that a mirror copy of one side's FIN captured behind the other
+    // side's final ACK is still recognised.
+    private int lastSigA;
+    private int lastSigB;
+    private long lastSigTimeA = Long.MIN_VALUE;
+    private long lastSigTimeB = Long.MIN_VALUE;
 
     Flow(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int hash) {
         init(aHi, aLo, aPort, bHi, bLo, bPort, hash);
@@ -148,8 +152,25 @@ public final class Flow {
         prevTsSeen = 0;
         prevEndTime = 0;
         trigger = null;
-        lastSig = 0;
-        lastSigTime = Long.MIN_VALUE;
+        lastSigA = lastSigB = 0;
+        lastSigTimeA = lastSigTimeB = Long.MIN_VALUE;
+    }
+
+    /**
+     * Records a segment's folded signature for its side and says whether it repeats that side's
+     * previous segment within {@code window} nanoseconds.
+     */
+    boolean repeatsLast(int side, int sig, long time, long window) {
+        int last = side == 0 ? lastSigA : lastSigB;
+        long lastTime = side == 0 ? lastSigTimeA : lastSigTimeB;
+        if (side == 0) {
+            lastSigA = sig;
+            lastSigTimeA = time;
+        } else {
+            lastSigB = sig;
+            lastSigTimeB = time;
+        }
+        return sig == last && lastTime != Long.MIN_VALUE && time - lastTime <= window;
     }
 
     /** Address (high half) of a side: 0 is A, 1 is B. */

@@ -141,12 +141,8 @@ public final class FlowTracker {
         e.reset(f, side, seg);
         e.twGoneBefore = f.prevTwGone;
         long sig = EndpointTrack.signature(seg);
-        int sig32 = fold(sig, side);
-        boolean duplicate = f.active != null ? f.active.ep[side].isDuplicate(seg, sig)
-                : sig32 == f.lastSig && f.lastSigTime != Long.MIN_VALUE
-                        && seg.timestampNanos - f.lastSigTime <= EndpointTrack.duplicateWindow(seg);
-        f.lastSig = sig32;
-        f.lastSigTime = seg.timestampNanos;
+        boolean repeatsLast = f.repeatsLast(side, fold(sig), seg.timestampNanos, EndpointTrack.duplicateWindow(seg));
+        boolean duplicate = f.active != null ? f.active.ep[side].isDuplicate(seg, sig) : repeatsLast;
         if (duplicate) {
             duplicates++;
             e.role = SegmentRole.DUPLICATE;
@@ -278,9 +274,8 @@ public final class FlowTracker {
         }
     }
 
-    /** The duplicate signature folded to 32 bits, with the direction, for a closed flow's filter. */
-    private static int fold(long sig, int side) {
-        sig ^= side;
+    /** The duplicate signature folded to 32 bits, for a closed flow's filter. */
+    private static int fold(long sig) {
         return (int) (sig ^ (sig >>> 32));
     }
 
@@ -530,6 +525,9 @@ public final class FlowTracker {
         boolean rst = seg.has(TcpSegment.RST);
         boolean ack = seg.has(TcpSegment.ACK);
 
+        if (!inc.synAckSeen && inc.synCount > 0 && ack && !rst && provesUnseenSynAck(inc, s, seg)) {
+            synAckUnseen(e, inc);
+        }
         if (!inc.synAckSeen && inc.synCount > 0) {
             if (s != inc.clientSide) {
                 // Answers to a SYN still waiting in SYN-SENT (RFC 9293 3.10.7.3).
@@ -620,6 +618,47 @@ public final class FlowTracker {
             inc.closedTime = e.time();
             pendingClose = f;
             pendingKind = Flow.CloseKind.FIN;
+        }
+    }
+
+    /**
+     * Whether a non-SYN, non-RST ACK segment shows that the SYN-ACK was lost before the capture
+     * point. An endpoint in SYN-SENT or SYN-RECEIVED sends only SYNs and RSTs (RFC 9293
+     * 3.10.7.3, 3.10.7.4), so the client sending from ISN + 1, or the server acknowledging ISN + 1,
+     * is past the handshake. A stale ACK from an older incarnation acknowledges the old rcv_nxt,
+     * not the new ISN + 1.
+     */
+    private static boolean provesUnseenSynAck(Incarnation inc, int s, TcpSegment seg) {
+        EndpointTrack client = inc.ep[inc.clientSide];
+        return s == inc.clientSide ? seg.seq == client.isn + 1 : seg.ack == client.isn + 1;
+    }
+
+    /**
+     * The handshake completed without the SYN-ACK in the capture: the server's ISN is taken as
+     * the client's acknowledgment minus one (or the server's first sequence number minus one),
+     * and the options it negotiated are unknown (no window scaling assumed, which only makes
+     * windows look smaller and the tracker more lenient).
+     */
+    private void synAckUnseen(SegmentEvent e, Incarnation inc) {
+        Flow f = e.flow;
+        TcpSegment seg = e.segment;
+        EndpointTrack server = inc.ep[1 - inc.clientSide];
+        server.isnKnown = true;
+        server.isn = (e.side == inc.clientSide ? seg.ack : seg.seq) - 1;
+        server.sent = true;
+        server.minSeq = server.isn;
+        server.sndNxt = server.isn + 1;
+        server.windowScaleOffered = -1;
+        inc.synAckSeen = true;
+        inc.synAckTime = e.time();
+        settleFirstAnswer(inc, SynAnswer.SYN_ACK);
+        inc.windowScaling = false;
+        inc.timestamps = seg.hasTimestamps;
+        if (f.twCounted != 0) {
+            // As for a captured SYN-ACK: the SYN was accepted, so no TIME_WAIT holds the quadruple.
+            f.prevTwGone = true;
+            f.prevTwGoneTime = e.time();
+            ledger.end(f, e.time());
         }
     }
 

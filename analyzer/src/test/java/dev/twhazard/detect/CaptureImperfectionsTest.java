@@ -198,9 +198,10 @@ class CaptureImperfectionsTest {
                 loss("SYN lost: capture starts at the SYN-ACK", true, "syn"),
                 new Imperfection("whole handshake lost: capture starts mid-stream", s -> s.drop("syn", "synAck", "hsAck"),
                         true, 0, 1),
-                // These three lose the client's TIME_WAIT of incarnation 1 (a detection gap, see
+                // The client's ACK from ISN + 1 proves the unseen SYN-ACK (FlowTracker.synAckUnseen).
+                loss("SYN-ACK lost", true, "synAck"),
+                // These two lose the client's TIME_WAIT of incarnation 1 (a detection gap, see
                 // realHazardMissedWhenTheCloseIsPartlyUnseen); they must still raise nothing false.
-                loss("SYN-ACK lost", false, "synAck"),
                 loss("client FIN lost", false, "cFin"),
                 loss("server FIN lost", false, "sFin"),
                 // The server did not retransmit its FIN, so the final ACK reached it.
@@ -344,13 +345,13 @@ class CaptureImperfectionsTest {
     }
 
     /**
-     * A FIN or the SYN-ACK lost before the capture point: the peer's ACKs still cover the unseen
-     * sequence number (the FIN), or the client's ACK acknowledges the unseen SYN-ACK's ISN, so
-     * the close (and the client's TIME_WAIT) can be inferred from the wire; the tracker does not
-     * yet, and the real reuse 1.5 s into that TIME_WAIT goes unreported (only a capacity finding
-     * remains).
+     * A FIN lost before the capture point: the peer's ACKs still cover the unseen sequence
+     * number, so the close (and the client's TIME_WAIT) could be inferred from the wire; the
+     * tracker does not, because one unseen byte of data looks the same and a wrong TIME_WAIT
+     * would create false reuses. The real reuse 1.5 s into that TIME_WAIT goes unreported (only a
+     * capacity finding remains).
      */
-    @Disabled("gap: a FIN or the SYN-ACK lost before the capture point hides incarnation 1's TIME_WAIT,"
+    @Disabled("gap: a FIN lost before the capture point hides incarnation 1's TIME_WAIT,"
             + " so the real reuse is missed")
     @ParameterizedTest(name = "{0}")
     @MethodSource("closeUnseen")
@@ -416,13 +417,10 @@ class CaptureImperfectionsTest {
     }
 
     /**
-     * After the close only the flow's last signature is kept for duplicates, so a mirror copy of
-     * the server's FIN that arrives behind the final ACK is taken for a FIN retransmission
-     * (LATE_FIN_RETRANSMIT): it restarts the client's TIME_WAIT and arms an overflow trigger,
-     * though the class comment promises copies never touch state.
+     * A mirror copy of the server's FIN captured behind the client's final ACK is a copy (the
+     * closed flow keeps each side's last signature), not a FIN retransmission that would restart
+     * the client's TIME_WAIT and arm an overflow trigger.
      */
-    @Disabled("bug: a mirror copy of the passive closer's FIN captured after the final ACK is a LATE_FIN_RETRANSMIT,"
-            + " not a DUPLICATE (no false hazard)")
     @Test
     void serverFinCopyAfterTheFinalAckIsADuplicate() {
         Script s = script(HEALTHY);
@@ -467,13 +465,11 @@ class CaptureImperfectionsTest {
     }
 
     /**
-     * Without the SYN-ACK the incarnation never leaves SYN_SENT in the tracker: every server
-     * segment acknowledging client data is taken for a stale ACK of an older incarnation, and
-     * the client's no-socket RST for the RST answering it, which reads as the TIME_WAIT
-     * rejection dance: a HIGH time_wait_reuse ("failed", 3 stale ACKs, holder "server").
+     * Without the SYN-ACK in the capture, server segments acknowledging client data must not be
+     * taken for stale ACKs of an older incarnation (and the client's no-socket RST for the RST
+     * answering one, which would read as a failed TIME_WAIT reuse): the client's ACK from ISN + 1
+     * shows the handshake completed.
      */
-    @Disabled("bug: SYN-ACK lost before the capture point turns server ACKs into stale ACKs; a later"
-            + " no-socket RST from the client then yields a false HIGH time_wait_reuse")
     @Test
     void expiredFinWait2RstIsNoHazardWhenTheSynAckWasLost() {
         Result r = analyze(expiredFinWait2(false).segments);
