@@ -75,8 +75,8 @@ public final class IpAddress {
             }
             int v = 0;
             for (String p : parts) {
-                int b = Integer.parseInt(p);
-                if (b < 0 || b > 255 || p.isEmpty()) {
+                int b = p.matches("[0-9]{1,3}") ? Integer.parseInt(p) : -1;
+                if (b < 0 || b > 255) {
                     throw new IllegalArgumentException("not an IP address: " + text);
                 }
                 v = (v << 8) | b;

@@ -23,10 +23,13 @@ final class ExpiryWheel {
     /** Schedules the flow to be checked at {@code dueNanos} (unless it is already due earlier). */
     void schedule(Flow f, long dueNanos) {
         long second = Math.floorDiv(dueNanos, SECOND);
-        if (processedSecond != Long.MIN_VALUE) {
-            second = Math.max(second, processedSecond + 1);
-            second = Math.min(second, processedSecond + SLOTS - 1);
+        if (processedSecond == Long.MIN_VALUE) {
+            // Scheduled before the first advance: the wheel starts at this second, so the first
+            // advance walks every second from here and cannot skip the flow's slot.
+            processedSecond = second - 1;
         }
+        second = Math.max(second, processedSecond + 1);
+        second = Math.min(second, processedSecond + SLOTS - 1);
         if (f.dueSecond != Long.MIN_VALUE && f.dueSecond <= second && f.dueSecond > processedSecond) {
             return;
         }

@@ -1,10 +1,14 @@
 package dev.twhazard.flow;
 
 import dev.twhazard.decode.IpAddress;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * How long each host keeps TIME_WAIT: a default, optionally from an OS profile, overridden per
@@ -89,7 +93,8 @@ public final class TimeWaitLengths {
         long[] addr = IpAddress.parse(parts[0]);
         boolean v4 = IpAddress.isV4(addr[0], addr[1]);
         int max = v4 ? 32 : 128;
-        int bits = parts.length == 2 ? Integer.parseInt(parts[1].trim()) : max;
+        String prefix = parts.length == 2 ? parts[1].trim() : String.valueOf(max);
+        int bits = prefix.matches("[0-9]{1,3}") ? Integer.parseInt(prefix) : -1;
         if (bits < 0 || bits > max) {
             throw new IllegalArgumentException("bad prefix length in " + cidr + " (expected: 0 to " + max + ")");
         }
@@ -127,23 +132,26 @@ public final class TimeWaitLengths {
 
     /** Parses {@code 60s}, {@code 2m}, {@code 1500ms}, {@code 90} (seconds). */
     public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 60_000));
-            }
-            if (t.endsWith("h")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 3_600_000));
-            }
-            return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a duration: " + text + " (expected: e.g. 60s, 2m, 1500ms)", e);
+        // Only plain decimal numbers: Double.parseDouble would also take "2d" or "1e3f" (Java
+        // literal suffixes), "NaN" and "Infinity", none of which is a duration a user meant.
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration: " + text + " (expected: e.g. 60s, 2m, 1500ms)");
         }
+        String unit = m.group(2);
+        if (unit.equals("ms") && m.group(1).contains(".")) {
+            throw new IllegalArgumentException("not a duration: " + text + " (expected: e.g. 60s, 2m, 1500ms; whole milliseconds)");
+        }
+        long millisPerUnit = switch (unit) {
+            case "ms" -> 1;
+            case "m" -> 60_000;
+            case "h" -> 3_600_000;
+            default -> 1_000; // "s" or a bare number
+        };
+        return Duration.ofMillis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(millisPerUnit))
+                .setScale(0, RoundingMode.HALF_UP).longValueExact());
     }
+
+    /** A decimal number (at most 12 digits before the point; a sign, for a clear "not above zero" later), and a unit. */
+    private static final Pattern DURATION = Pattern.compile("(-?[0-9]{1,12}(?:\\.[0-9]{1,9})?)\\s*(ms|s|m|h|)");
 }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -249,13 +248,10 @@ class ExpiryWheelTest {
     }
 
     /**
-     * The wheel does not know the current time before its first advance, so a flow scheduled then
-     * lands in the slot of its own due second; if the first advance is already past that second,
-     * the slot is never processed in time, and when the wheel comes round to it the entry no longer
-     * matches the flow's due second: the flow is never checked. (FlowTracker always advances
-     * before it schedules, so it does not meet this.)
+     * The wheel does not know the current time before its first advance: a flow scheduled then
+     * starts the wheel at its due second, so a first advance already past that second still walks
+     * it and checks the flow (before that rule, the slot was skipped and the flow never checked).
      */
-    @Disabled("bug (latent): a flow scheduled before the first advance() for a second earlier than that advance is never checked")
     @Test
     void aFlowScheduledBeforeTheFirstAdvanceIsNotLost() {
         Model m = new Model();
