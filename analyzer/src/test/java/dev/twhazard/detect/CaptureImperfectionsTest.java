@@ -372,13 +372,18 @@ class CaptureImperfectionsTest {
 
     // ---- Cases that need more than the shared scripts ----------------------------------------
 
+    /** The SYN of incarnation 2 on the scripted quadruple (after the close of incarnation 1). */
+    static TcpSegment reuseSyn(Script s) {
+        return s.capture.stream().filter(x -> x.has(TcpSegment.SYN) && !x.has(TcpSegment.ACK)
+                && x.timestampNanos > s.seg("finalAck").timestampNanos + 1_000_000_000L && x.srcPort == 40000)
+                .findFirst().orElseThrow();
+    }
+
     @Test
     void reuseSynTwiceIsStillOneSynOfOneFinding() {
         // The duplicate lands on the reuse itself, not on incarnation 1.
         Script s = script(HAZARD);
-        TcpSegment reuseSyn = s.capture.stream().filter(x -> x.has(TcpSegment.SYN) && !x.has(TcpSegment.ACK)
-                && x.timestampNanos > s.seg("finalAck").timestampNanos + 1_000_000_000L && x.srcPort == 40000)
-                .findFirst().orElseThrow();
+        TcpSegment reuseSyn = reuseSyn(s);
         s.mark("reuseSyn", reuseSyn);
         s.duplicate("reuseSyn", 0);
         Result r = analyze(s.frames());
@@ -389,9 +394,7 @@ class CaptureImperfectionsTest {
     @Test
     void reuseSynRetransmissionCapturedAheadOfTheOriginalIsOneAttempt() {
         Script s = script(HAZARD);
-        TcpSegment reuseSyn = s.capture.stream().filter(x -> x.has(TcpSegment.SYN) && !x.has(TcpSegment.ACK)
-                && x.timestampNanos > s.seg("finalAck").timestampNanos + 1_000_000_000L && x.srcPort == 40000)
-                .findFirst().orElseThrow();
+        TcpSegment reuseSyn = reuseSyn(s);
         TcpSegment retx = Conversation.Wire.copy(reuseSyn);
         retx.tsVal += 10;
         retx.ipId += 100;
