@@ -56,6 +56,14 @@ public final class EndpointTrack {
     /** True once the peer acknowledged the FIN. */
     boolean finAcked;
     long finAckedTime;
+    long finAckedFrame;
+    /**
+     * The peer's first acknowledgment of one sequence number past what this endpoint was seen
+     * sending (and when): the mark of a FIN lost before the capture point.
+     */
+    int ackBeyondSeq;
+    long ackBeyondTime;
+    long ackBeyondFrame;
 
     /** Last IPv4 identification sent, or -1; and how many consecutive small steps led to it. */
     int lastIpId = -1;
@@ -89,7 +97,9 @@ public final class EndpointTrack {
         firstTsTime = lastTsTime = 0;
         tsRingSize = tsRingPos = 0;
         finSeq = finTransmissions = 0;
-        finTime = finFrame = finAckedTime = 0;
+        finTime = finFrame = finAckedTime = finAckedFrame = 0;
+        ackBeyondSeq = 0;
+        ackBeyondTime = ackBeyondFrame = 0;
         lastIpId = -1;
         ipIdRun = 0;
         lastTime = lastFrame = 0;

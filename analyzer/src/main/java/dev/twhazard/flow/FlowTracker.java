@@ -469,7 +469,7 @@ public final class FlowTracker {
     }
 
     private void endIncarnation(Flow f, Incarnation inc, Flow.CloseKind kind, long time) {
-        if (kind == Flow.CloseKind.UNCLOSED && inferUnseenFinalAck(f, inc)) {
+        if (kind == Flow.CloseKind.UNCLOSED && (inferUnseenFin(f, inc) | inferUnseenFinalAck(f, inc))) {
             kind = Flow.CloseKind.FIN;
         }
         listener.onIncarnationEnd(f, inc, time);
@@ -482,6 +482,60 @@ public final class FlowTracker {
         inc.reset();
         pool.addFirst(inc);
         expiry.schedule(f, expiry(f));
+    }
+
+    /**
+     * An incarnation ends (a new SYN on its quadruple, or idle) with one side's FIN never seen,
+     * yet its peer acknowledged exactly one sequence number past that side's last byte and that
+     * side sent no data after it: the FIN was lost before the capture point. (A lone unseen byte
+     * of data looks the same until that side sends more data or its own FIN, which is why this
+     * waits for the end; a side that sent one byte and then stayed silent until a new SYN on the
+     * quadruple is taken for a closer.) The FIN is
+     * taken as sent and acknowledged when that ACK was seen. The side closed first if its peer
+     * acknowledged the FIN no later than it sent its own (in its FIN or before); it then enters
+     * TIME_WAIT on ACKing the peer's FIN. Otherwise the peer closed first and enters TIME_WAIT on
+     * ACKing this FIN (RFC 9293 3.10.7.4, FIN-WAIT-2 and CLOSING; LAST-ACK for this side). Deciding
+     * only at the end keeps a guess out of a connection still in progress.
+     *
+     * @return whether both FINs are now sent and acknowledged
+     */
+    private boolean inferUnseenFin(Flow f, Incarnation inc) {
+        if (inc.reset) {
+            return false;
+        }
+        for (int side = 0; side < 2; side++) {
+            EndpointTrack x = inc.ep[side];
+            EndpointTrack y = inc.ep[1 - side];
+            // The FIN occupies ackBeyondSeq - 1; segments after it (the ACK of the peer's FIN)
+            // carry seq = ackBeyondSeq and no data.
+            if (x.finSent || x.ackBeyondTime == 0 || y.maxAckSent != x.ackBeyondSeq
+                    || !Seq.between(x.sndNxt, x.ackBeyondSeq - 1, x.ackBeyondSeq)) {
+                continue;
+            }
+            x.finSent = true;
+            x.finSeq = x.ackBeyondSeq - 1;
+            x.finTime = x.finAckedTime = x.ackBeyondTime;
+            x.finFrame = x.finAckedFrame = x.ackBeyondFrame;
+            x.finAcked = true;
+            if (!y.finSent) {
+                if (inc.firstCloser < 0) {
+                    inc.firstCloser = side; // FIN-WAIT-2 against a CLOSE-WAIT: no TIME_WAIT yet
+                }
+                continue;
+            }
+            boolean closedFirst = x.ackBeyondTime <= y.finTime;
+            inc.firstCloser = closedFirst ? side : 1 - side;
+            if (!y.finAcked) {
+                continue; // the closer's final ACK is unseen too: inferUnseenFinalAck
+            }
+            int holder = closedFirst ? side : 1 - side;
+            if (inc.timeWaitStart[holder] == 0) {
+                inc.timeWaitStart[holder] = closedFirst ? y.finAckedTime : x.ackBeyondTime;
+                inc.timeWaitFrame[holder] = closedFirst ? y.finAckedFrame : x.ackBeyondFrame;
+                inc.timeWaitLiveAtStart[holder] = ledger.start(f, inc, holder, inc.timeWaitStart[holder]);
+            }
+        }
+        return inc.ep[0].finSent && inc.ep[0].finAcked && inc.ep[1].finSent && inc.ep[1].finAcked;
     }
 
     /**
@@ -762,6 +816,14 @@ public final class FlowTracker {
         if (peer.finSent && !peer.finAcked && Seq.afterOrEqual(seg.ack, peer.finSeq + 1)) {
             peer.finAcked = true;
             peer.finAckedTime = e.time();
+            peer.finAckedFrame = e.frame();
+        } else if (!peer.finSent && peer.sent && seg.ack == peer.sndNxt + 1
+                && (peer.ackBeyondTime == 0 || peer.ackBeyondSeq != seg.ack)) {
+            // One past everything the peer was seen sending: a FIN (or one byte) the capture
+            // missed. Judged only if the incarnation ends without a close (inferUnseenFin).
+            peer.ackBeyondSeq = seg.ack;
+            peer.ackBeyondTime = e.time();
+            peer.ackBeyondFrame = e.frame();
         }
         for (int side = 0; side < 2; side++) {
             EndpointTrack x = inc.ep[side];

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -200,10 +199,9 @@ class CaptureImperfectionsTest {
                         true, 0, 1),
                 // The client's ACK from ISN + 1 proves the unseen SYN-ACK (FlowTracker.synAckUnseen).
                 loss("SYN-ACK lost", true, "synAck"),
-                // These two lose the client's TIME_WAIT of incarnation 1 (a detection gap, see
-                // realHazardMissedWhenTheCloseIsPartlyUnseen); they must still raise nothing false.
-                loss("client FIN lost", false, "cFin"),
-                loss("server FIN lost", false, "sFin"),
+                // The peer's ACK of one past the last byte shows the unseen FIN (FlowTracker.inferUnseenFin).
+                loss("client FIN lost", true, "cFin"),
+                loss("server FIN lost", true, "sFin"),
                 // The server did not retransmit its FIN, so the final ACK reached it.
                 loss("final ACK lost", true, "finalAck"),
                 loss("pure ACK lost mid-stream", true, "ack1"));
@@ -334,28 +332,10 @@ class CaptureImperfectionsTest {
         return all().filter(Imperfection::closeSeen);
     }
 
-    static Stream<Imperfection> closeUnseen() {
-        return all().filter(i -> !i.closeSeen());
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("closeSeen")
     void realHazardStillReportedOnce(Imperfection imperfection) {
-        assertReuseReportedOnce(run(imperfection, HAZARD));
-    }
-
-    /**
-     * A FIN lost before the capture point: the peer's ACKs still cover the unseen sequence
-     * number, so the close (and the client's TIME_WAIT) could be inferred from the wire; the
-     * tracker does not, because one unseen byte of data looks the same and a wrong TIME_WAIT
-     * would create false reuses. The real reuse 1.5 s into that TIME_WAIT goes unreported (only a
-     * capacity finding remains).
-     */
-    @Disabled("gap: a FIN lost before the capture point hides incarnation 1's TIME_WAIT,"
-            + " so the real reuse is missed")
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("closeUnseen")
-    void realHazardMissedWhenTheCloseIsPartlyUnseen(Imperfection imperfection) {
         assertReuseReportedOnce(run(imperfection, HAZARD));
     }
 

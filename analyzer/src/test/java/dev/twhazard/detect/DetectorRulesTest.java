@@ -434,6 +434,40 @@ class DetectorRulesTest {
     @Nested
     class Capture {
         @Test
+        void finLostBeforeTheCaptureIsInferredFromThePeersAck() {
+            Conversation.Wire w = new Conversation.Wire();
+            Conversation c = conn(w, 40000).isns(1000, 900_000).handshake(0).exchange(0.01, 100, 100);
+            c.cNxt++; // the client's FIN, lost before the capture point
+            c.fromServer(0.0201, Conversation.A, c.sNxt, c.cNxt, 0);
+            c.fromServer(0.0202, Conversation.F | Conversation.A, c.sNxt, c.cNxt, 0);
+            c.sNxt++;
+            c.fromClient(0.0203, Conversation.A, c.cNxt, c.sNxt, 0);
+            c.isns(c.cNxt + 65536 + 1, 5_000_000).handshake(1.5); // tcp_tw_reuse takeover
+            Result r = analyze(w.segments);
+            TimeWaitReuseFinding f = (TimeWaitReuseFinding) r.of(HazardId.TIME_WAIT_REUSE).get(0);
+            assertEquals("client", f.twHolder());
+            assertTrue(f.linuxIsnFingerprint(), "the ISN is the old snd_nxt (past the unseen FIN) + 65537");
+        }
+
+        @Test
+        void byteLostBeforeTheCaptureFollowedByMoreDataIsNoFin() {
+            Conversation.Wire w = new Conversation.Wire();
+            Conversation c = conn(w, 40000).isns(1000, 900_000).handshake(0).exchange(0.01, 100, 100);
+            c.cNxt++; // one byte of data, lost before the capture point
+            c.fromServer(0.0201, Conversation.A, c.sNxt, c.cNxt, 0); // one past the last byte seen
+            c.exchange(0.03, 50, 50); // more data from the client: that was no FIN
+            c.fromServer(0.04, Conversation.F | Conversation.A, c.sNxt, c.cNxt, 0);
+            c.sNxt++;
+            c.fromClient(0.0401, Conversation.A, c.cNxt, c.sNxt, 0); // then silent in CLOSE-WAIT
+            conn(w, 40002).isns(5, 6).handshake(1000); // later traffic: the idle incarnation ends
+            Result r = analyze(w.segments);
+            assertTrue(r.hazards().isEmpty(), r.findings().toString());
+            // Taking the lost byte for a FIN would make the client the first closer, in TIME_WAIT.
+            assertTrue(r.stats().topTimeWaitHosts().stream().allMatch(h -> h.entered() == 0),
+                    r.stats().topTimeWaitHosts().toString());
+        }
+
+        @Test
         void midStreamStartIsPartialAndStillTracksTheClose() {
             Conversation.Wire w = new Conversation.Wire();
             Conversation c = conn(w, 40000).isns(1000, 900_000);
