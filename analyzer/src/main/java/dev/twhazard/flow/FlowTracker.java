@@ -490,8 +490,8 @@ public final class FlowTracker {
      * side sent no data after it: the FIN was lost before the capture point. (A lone unseen byte
      * of data looks the same until that side sends more data or its own FIN, which is why this
      * waits for the end; a side that sent one byte and then stayed silent until a new SYN on the
-     * quadruple is taken for a closer.) The FIN is
-     * taken as sent and acknowledged when that ACK was seen. The side closed first if its peer
+     * quadruple is taken for a closer.) The FIN is taken as sent and acknowledged when that ACK
+     * was seen. The side closed first if its peer
      * acknowledged the FIN no later than it sent its own (in its FIN or before); it then enters
      * TIME_WAIT on ACKing the peer's FIN. Otherwise the peer closed first and enters TIME_WAIT on
      * ACKing this FIN (RFC 9293 3.10.7.4, FIN-WAIT-2 and CLOSING; LAST-ACK for this side). Deciding

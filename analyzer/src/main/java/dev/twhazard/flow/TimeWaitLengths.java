@@ -148,10 +148,17 @@ public final class TimeWaitLengths {
             case "h" -> 3_600_000;
             default -> 1_000; // "s" or a bare number
         };
-        return Duration.ofMillis(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(millisPerUnit))
-                .setScale(0, RoundingMode.HALF_UP).longValueExact());
+        long millis = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(millisPerUnit))
+                .setScale(0, RoundingMode.HALF_UP).longValueExact();
+        if (millis > MAX_MILLIS) {
+            // Durations become nanoseconds (a long: about 292 years) for the tracker's clocks.
+            throw new IllegalArgumentException("not a duration: " + text + " (at most 100 years)");
+        }
+        return Duration.ofMillis(millis);
     }
 
     /** A decimal number (at most 12 digits before the point; a sign, for a clear "not above zero" later), and a unit. */
+    private static final long MAX_MILLIS = Duration.ofDays(36_525).toMillis();
+
     private static final Pattern DURATION = Pattern.compile("(-?[0-9]{1,12}(?:\\.[0-9]{1,9})?)\\s*(ms|s|m|h|)");
 }

@@ -346,6 +346,14 @@ class TimeWaitLengthsTest {
      * days but Double.parseDouble accepts a trailing d/f (Java literal suffixes), so it came out
      * as two seconds.
      */
+    /** Durations become nanoseconds in a long: a text beyond that range is an error, not an overflow. */
+    @ParameterizedTest
+    @ValueSource(strings = {"999999999999h", "999999999999s", "1e12s", "NaN", "Infinity"})
+    void hugeOrNonNumericDurationIsAUsageError(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TimeWaitLengths.parseDuration(text));
+        assertTrue(e.getMessage().startsWith("not a duration: " + text), e.getMessage());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"2d", "2D", "2f", "1.5F"})
     void unknownUnitSuffixIsNotSilentlyReadAsSeconds(String text) {
