@@ -54,6 +54,22 @@ abstract class AbstractCaptureReader implements CaptureReader {
         warnings.accept(new CaptureWarning(sourceName, offset, frame, kind, message));
     }
 
+    /**
+     * Whether {@code notice} is still to be given. Callers check it before building the message,
+     * which would otherwise be built for every record of a file that trips it.
+     */
+    final boolean noticeDue(int notice) {
+        return (noticesGiven & notice) == 0;
+    }
+
+    /** A record claims more captured bytes than were on the wire: every format reports it the same way. */
+    final void checkCapturedAboveOriginal(long offset, long captured, long original) {
+        if (captured > original && noticeDue(NOTICE_CAPTURED_ABOVE_ORIGINAL)) {
+            noticeOnce(NOTICE_CAPTURED_ABOVE_ORIGINAL, offset, frameNumber, "captured length " + captured
+                    + " exceeds original length " + original + " (expected: at most the original length)");
+        }
+    }
+
     /** Reports a {@code NOTICE} the first time {@code notice} (one of the bits above) happens. */
     final void noticeOnce(int notice, long offset, long frame, String message) {
         if ((noticesGiven & notice) == 0) {

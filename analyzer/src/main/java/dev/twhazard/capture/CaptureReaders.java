@@ -44,6 +44,24 @@ public final class CaptureReaders {
     }
 
     /**
+     * Whether a file's first four bytes are a pcap (either byte order or resolution), pcapng or
+     * gzip magic: how a directory scan tells captures from other files without opening them as
+     * one.
+     */
+    public static boolean hasCaptureMagic(byte[] head) {
+        if (head.length < MAGIC_LENGTH) {
+            return false;
+        }
+        if (head[0] == GZIP_ID1 && head[1] == GZIP_ID2) {
+            return true;
+        }
+        int magic = (head[0] & 0xFF) << 24 | (head[1] & 0xFF) << 16 | (head[2] & 0xFF) << 8 | (head[3] & 0xFF);
+        return magic == PCAP_MAGIC_MICROSECONDS || magic == Integer.reverseBytes(PCAP_MAGIC_MICROSECONDS)
+                || magic == PCAP_MAGIC_NANOSECONDS || magic == Integer.reverseBytes(PCAP_MAGIC_NANOSECONDS)
+                || magic == PCAPNG_MAGIC;
+    }
+
+    /**
      * Opens a file; {@code "-"} is not special here (see {@link #open(InputStream, String, Consumer)}).
      * The file is closed if it cannot be read as a capture.
      *

@@ -17,6 +17,14 @@ public final class LinkType {
     public static final int IPV6 = 229;
     public static final int LINUX_SLL2 = 276;
 
+    /**
+     * The link type proper is the low 16 bits of a pcap header's LinkType field; the high bits
+     * may carry the FCS length (draft-ietf-opsawg-pcap section 4, libpcap's {@code LT_LINKTYPE}),
+     * which does not change how the frame starts. Some tcpdump test files really set them
+     * (0x30000084).
+     */
+    public static final int MASK = 0xFFFF;
+
     private LinkType() {
     }
 }

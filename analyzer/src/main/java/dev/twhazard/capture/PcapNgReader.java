@@ -309,16 +309,13 @@ final class PcapNgReader extends AbstractCaptureReader {
             return malformed(offset, "interface " + i + ": its interface description block is too short to read"
                     + " (expected: at least " + IDB_MIN_LENGTH + " bytes)");
         }
-        if (captured > original) {
-            noticeOnce(NOTICE_CAPTURED_ABOVE_ORIGINAL, offset, frameNumber, "captured length " + captured
-                    + " exceeds original length " + original + " (expected: at most the original length)");
-        }
+        checkCapturedAboveOriginal(offset, captured, original);
         long snapLength = interfaceSnapLength[i];
-        if (captured > snapLength && snapLength != 0) {
+        if (captured > snapLength && snapLength != 0 && noticeDue(NOTICE_CAPTURED_ABOVE_SNAPLEN)) {
             noticeOnce(NOTICE_CAPTURED_ABOVE_SNAPLEN, offset, frameNumber, "captured length " + captured
                     + " exceeds interface " + i + "'s snapshot length (expected: at most " + snapLength + ")");
         }
-        if (timed && Long.compareUnsigned(timestamp, maxUnits[i]) > 0) {
+        if (timed && Long.compareUnsigned(timestamp, maxUnits[i]) > 0 && noticeDue(NOTICE_TIMESTAMP_OUT_OF_RANGE)) {
             noticeOnce(NOTICE_TIMESTAMP_OUT_OF_RANGE, offset, frameNumber, "timestamp " + Long.toUnsignedString(timestamp)
                     + " units of interface " + i + " is after the year 2262 (expected: within the range of"
                     + " nanoseconds since 1970 in a signed 64-bit number; the value wraps around)");

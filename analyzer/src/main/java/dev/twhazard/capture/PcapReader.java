@@ -41,12 +41,6 @@ final class PcapReader extends AbstractCaptureReader {
     static final int MAGIC_NANOSECONDS = 0xA1B23C4D;
     static final int SUPPORTED_MAJOR_VERSION = 2;
 
-    /**
-     * The LinkType field holds the link type in its low 16 bits; the high bits may carry the FCS
-     * length (draft-ietf-opsawg-pcap section 4, libpcap's {@code LT_LINKTYPE}). Some tcpdump test
-     * files really set them (0x30000084).
-     */
-    static final int LINK_TYPE_MASK = 0xFFFF;
 
     /** libpcap's MAXIMUM_SNAPLEN: no capture tool writes longer records for common link types. */
     static final int MAX_SNAPLEN = 262144;
@@ -67,7 +61,6 @@ final class PcapReader extends AbstractCaptureReader {
     private final long nanosPerFractionUnit;
     private final long snaplen;
     private final long maxCapturedLength;
-    private final int fileLinkType;
     /** Where this file keeps the captured and the original length (see the constructor). */
     private final int capturedLengthField;
     private final int originalLengthField;
@@ -113,8 +106,7 @@ final class PcapReader extends AbstractCaptureReader {
         lengthsMaybeSwapped = minor == 3;
         snaplen = uint32(b, p + SNAPLEN);
         maxCapturedLength = Math.min(HARD_CAP, Math.max(snaplen, MAX_SNAPLEN));
-        fileLinkType = int32(b, p + LINK_TYPE_AND_INFO) & LINK_TYPE_MASK;
-        linkType = fileLinkType;
+        linkType = int32(b, p + LINK_TYPE_AND_INFO) & LinkType.MASK;
         input.consume(FILE_HEADER_LENGTH);
     }
 
@@ -149,20 +141,17 @@ final class PcapReader extends AbstractCaptureReader {
             long seconds = uint32(b, p + TIMESTAMP_SECONDS);
             long fraction = uint32(b, p + TIMESTAMP_FRACTION);
             frameNumber++;
-            if (fraction >= fractionUnitsPerSecond) {
+            if (fraction >= fractionUnitsPerSecond && noticeDue(NOTICE_FRACTION_OUT_OF_RANGE)) {
                 noticeOnce(NOTICE_FRACTION_OUT_OF_RANGE, offset, frameNumber, "timestamp fraction: " + fraction
                         + " (expected: below " + fractionUnitsPerSecond + "; read as carrying into the seconds)");
             }
-            if (captured > original) {
-                noticeOnce(NOTICE_CAPTURED_ABOVE_ORIGINAL, offset, frameNumber, "captured length " + captured
-                        + " exceeds original length " + original + " (expected: at most the original length)");
-            }
-            if (captured > snaplen && snaplen != 0) {
+            checkCapturedAboveOriginal(offset, captured, original);
+            if (captured > snaplen && snaplen != 0 && noticeDue(NOTICE_CAPTURED_ABOVE_SNAPLEN)) {
                 noticeOnce(NOTICE_CAPTURED_ABOVE_SNAPLEN, offset, frameNumber, "captured length " + captured
                         + " exceeds the file's snapshot length (expected: at most " + snaplen + ")");
             }
             lastSeconds = seconds;
-            deliver(offset, seconds * NANOS_PER_SECOND + fraction * nanosPerFractionUnit, fileLinkType,
+            deliver(offset, seconds * NANOS_PER_SECOND + fraction * nanosPerFractionUnit, linkType,
                     p + RECORD_HEADER_LENGTH, (int) captured, original);
             in.consume(recordLength);
             return true;

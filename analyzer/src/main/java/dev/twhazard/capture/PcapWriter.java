@@ -46,7 +46,7 @@ public final class PcapWriter implements Closeable, Flushable {
         buffer.putInt(PcapReader.RESERVED_1, 0);
         buffer.putInt(PcapReader.RESERVED_2, 0);
         buffer.putInt(PcapReader.SNAPLEN, snaplen);
-        buffer.putInt(PcapReader.LINK_TYPE_AND_INFO, linkType & PcapReader.LINK_TYPE_MASK);
+        buffer.putInt(PcapReader.LINK_TYPE_AND_INFO, linkType & LinkType.MASK);
         buffer.position(PcapReader.FILE_HEADER_LENGTH);
     }
 

@@ -103,10 +103,7 @@ final class SnoopReader extends AbstractCaptureReader {
                         + " exceeds its record (expected: at most " + (recordLength - RECORD_HEADER_LENGTH) + ")");
                 continue;
             }
-            if (included > original) {
-                noticeOnce(NOTICE_CAPTURED_ABOVE_ORIGINAL, offset, frameNumber, "captured length " + included
-                        + " exceeds original length " + original + " (expected: at most the original length)");
-            }
+            checkCapturedAboveOriginal(offset, included, original);
             long nanos = uint32(b, p + TIMESTAMP_SECONDS) * NANOS_PER_SECOND
                     + uint32(b, p + TIMESTAMP_MICROSECONDS) * NANOS_PER_MICROSECOND;
             deliver(offset, nanos, LinkType.ETHERNET, p + RECORD_HEADER_LENGTH, (int) included, original);

@@ -95,10 +95,6 @@ public final class GtpUView {
         return buf.get(off + MESSAGE_TYPE) & 0xFF;
     }
 
-    public int headerLength() {
-        return headerLength;
-    }
-
     public int payloadOffset() {
         return off + headerLength;
     }

@@ -67,15 +67,6 @@ public final class Ipv4View {
         return DecodeStatus.DECODED;
     }
 
-    public int headerLength() {
-        return headerLength;
-    }
-
-    /** The total length field, or the captured length when the field is 0 (see {@link #wrap}). */
-    public int totalLength() {
-        return totalLength;
-    }
-
     public int identification() {
         return buf.getShort(off + IDENTIFICATION) & 0xFFFF;
     }

@@ -163,11 +163,6 @@ public final class Ipv6View {
         return upperOffset;
     }
 
-    /** Total bytes of extension headers between the fixed header and the upper layer. */
-    public int extensionLength() {
-        return extensionLength;
-    }
-
     /** Upper-layer bytes the header declares: payload length minus extension headers. */
     public int upperDeclaredLength() {
         return payloadLength - extensionLength;

@@ -11,14 +11,11 @@ public final class MplsView {
     public static final int ENTRY_LENGTH = 4;
     /** Bottom-of-stack flag in a label stack entry. */
     public static final int BOTTOM_OF_STACK = 0x100;
-    public static final int LABEL_SHIFT = 12;
 
-    private ByteBuffer buf;
     private int off;
-    private int depth;
+    private int headerLength;
 
     public DecodeStatus wrap(ByteBuffer buf, int off, int len) {
-        this.buf = buf;
         this.off = off;
         int p = 0;
         while (true) {
@@ -31,22 +28,12 @@ public final class MplsView {
                 break;
             }
         }
-        depth = p / ENTRY_LENGTH;
+        headerLength = p;
         return DecodeStatus.DECODED;
     }
 
-    /** Number of label stack entries. */
-    public int depth() {
-        return depth;
-    }
-
-    /** Label of entry {@code i} (0 is the top of the stack). */
-    public int label(int i) {
-        return buf.getInt(off + i * ENTRY_LENGTH) >>> LABEL_SHIFT;
-    }
-
     public int headerLength() {
-        return depth * ENTRY_LENGTH;
+        return headerLength;
     }
 
     public int payloadOffset() {

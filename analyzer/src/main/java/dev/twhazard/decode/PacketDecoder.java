@@ -25,12 +25,6 @@ public final class PacketDecoder {
      */
     public static final int MAX_ENCAPSULATION_DEPTH = 8;
 
-    /**
-     * The link type proper is the low 16 bits; pcap files may use the upper bits for the FCS
-     * length (libpcap's {@code LT_LINKTYPE}), which does not change how the frame starts.
-     */
-    private static final int LINKTYPE_MASK = 0xFFFF;
-
     /** The generic pseudowire control word is 4 bytes (RFC 4385 section 3). */
     private static final int PSEUDOWIRE_CONTROL_WORD_LENGTH = 4;
 
@@ -54,7 +48,6 @@ public final class PacketDecoder {
     private final GreView gre = new GreView();
     private final ErspanView erspan = new ErspanView();
     private final TcpView tcp = new TcpView();
-    private final TcpOptionsView tcpOptions = new TcpOptionsView();
 
     /**
      * @param linkType the record's {@code LINKTYPE_*} value
@@ -68,7 +61,7 @@ public final class PacketDecoder {
     public DecodeStatus decode(int linkType, ByteBuffer buf, int offset, int length, TcpSegment out) {
         Objects.checkFromIndexSize(offset, length, buf.limit());
         out.clear();
-        return switch (linkType & LINKTYPE_MASK) {
+        return switch (linkType & LinkType.MASK) {
             case LinkType.ETHERNET -> decodeEthernet(buf, offset, length, out, 0);
             case LinkType.LINUX_SLL -> decodeSll(buf, offset, length, out, false);
             case LinkType.LINUX_SLL2 -> decodeSll(buf, offset, length, out, true);
@@ -85,6 +78,9 @@ public final class PacketDecoder {
     // Link layers.
 
     private DecodeStatus decodeEthernet(ByteBuffer buf, int off, int len, TcpSegment out, int depth) {
+        if (depth > MAX_ENCAPSULATION_DEPTH) {
+            return DecodeStatus.UNSUPPORTED_ENCAPSULATION;
+        }
         DecodeStatus s = ethernet.wrap(buf, off, len);
         if (s != DecodeStatus.DECODED) {
             return s;
@@ -163,9 +159,7 @@ public final class PacketDecoder {
             case EtherType.IPV6 -> decodeIpv6(buf, off, len, out, depth);
             case EtherType.MPLS_UNICAST, EtherType.MPLS_MULTICAST -> decodeMpls(buf, off, len, out, depth + 1);
             case EtherType.PPPOE_SESSION -> decodePppoe(buf, off, len, out, depth + 1);
-            case EtherType.TRANSPARENT_ETHERNET_BRIDGING -> depth + 1 > MAX_ENCAPSULATION_DEPTH
-                    ? DecodeStatus.UNSUPPORTED_ENCAPSULATION
-                    : decodeEthernet(buf, off, len, out, depth + 1);
+            case EtherType.TRANSPARENT_ETHERNET_BRIDGING -> decodeEthernet(buf, off, len, out, depth + 1);
             default -> DecodeStatus.NOT_IP;
         };
     }
@@ -514,8 +508,7 @@ public final class PacketDecoder {
         out.headerLength = headerLength;
         // Wireshark's tcp.len: what the IP header says follows the TCP header (RFC 9293 3.1).
         out.payloadLength = declared - headerLength;
-        tcpOptions.wrap(buf, tcp.optionsOffset(), tcp.optionsLength());
-        tcpOptions.readInto(out);
+        TcpOptionsView.readInto(buf, tcp.optionsOffset(), tcp.optionsLength(), out);
         return DecodeStatus.DECODED;
     }
 }

@@ -36,19 +36,14 @@ public final class TcpOptionsView {
     /** Each SACK block is a left and a right edge of 4 bytes each (RFC 2018 section 3). */
     public static final int SACK_BLOCK_LENGTH = 8;
 
-    private ByteBuffer buf;
-    private int off;
-    private int len;
-
-    public DecodeStatus wrap(ByteBuffer buf, int off, int len) {
-        this.buf = buf;
-        this.off = off;
-        this.len = len;
-        return DecodeStatus.DECODED;
+    private TcpOptionsView() {
     }
 
-    /** Sets the option fields of {@code out}, which the caller has cleared. */
-    public void readInto(TcpSegment out) {
+    /**
+     * Sets the option fields of {@code out}, which the caller has cleared, from the {@code len}
+     * option bytes at {@code off}.
+     */
+    public static void readInto(ByteBuffer buf, int off, int len, TcpSegment out) {
         int p = off;
         int end = off + len;
         while (p < end) {

@@ -292,10 +292,7 @@ public final class FlowTracker {
             inc.synPrevTime = inc.synLastTime;
             inc.synLastTime = e.time();
             inc.addAttemptFrame(e.frame());
-            if (!inc.firstSynSettled) {
-                inc.firstSynSettled = true;
-                inc.firstAnswer = SynAnswer.NONE;
-            }
+            settleFirstAnswer(inc, SynAnswer.NONE);
             noteTimestamps(inc, s, seg, e);
             e.role = SegmentRole.SYN_RETRANSMIT;
             return;
@@ -308,9 +305,7 @@ public final class FlowTracker {
         if (e.metTimeWait && (f.twCounted & (1 << s)) != 0) {
             // The TIME_WAIT holder connects again on the same quadruple: it takes its own
             // TIME_WAIT over (Linux tcp_twsk_unique with tcp_tw_reuse), which ends it.
-            f.prevTwGone = true;
-            f.prevTwGoneTime = e.time();
-            ledger.end(f, e.time());
+            timeWaitGone(f, e.time());
         }
         inc = newIncarnation(f, s, e);
         inc.synCount = 1;
@@ -341,10 +336,7 @@ public final class FlowTracker {
                     inc.synAckSeen = true;
                     inc.synAckTime = e.time();
                     inc.addAttemptFrame(e.frame());
-                    if (!inc.firstSynSettled) {
-                        inc.firstSynSettled = true;
-                        inc.firstAnswer = SynAnswer.SYN_ACK;
-                    }
+                    settleFirstAnswer(inc, SynAnswer.SYN_ACK);
                 }
                 me.isnKnown = true;
                 me.isn = seg.seq;
@@ -356,9 +348,7 @@ public final class FlowTracker {
                 if (f.twCounted != 0) {
                     // The SYN was accepted, so no TIME_WAIT holds the quadruple any more (a TIME_WAIT
                     // that accepts a SYN hands the quadruple to the new connection, RFC 6191).
-                    f.prevTwGone = true;
-                    f.prevTwGoneTime = e.time();
-                    ledger.end(f, e.time());
+                    timeWaitGone(f, e.time());
                 }
             }
             noteTimestamps(inc, s, seg, e);
@@ -371,9 +361,7 @@ public final class FlowTracker {
             retire(f, inc, e.time());
         }
         if (f.twCounted != 0) {
-            f.prevTwGone = true;
-            f.prevTwGoneTime = e.time();
-            ledger.end(f, e.time());
+            timeWaitGone(f, e.time());
         }
         inc = newIncarnation(f, r, e);
         inc.ep[r].isnKnown = true;
@@ -491,9 +479,8 @@ public final class FlowTracker {
      * of data looks the same until that side sends more data or its own FIN, which is why this
      * waits for the end; a side that sent one byte and then stayed silent until a new SYN on the
      * quadruple is taken for a closer.) The FIN is taken as sent and acknowledged when that ACK
-     * was seen. The side closed first if its peer
-     * acknowledged the FIN no later than it sent its own (in its FIN or before); it then enters
-     * TIME_WAIT on ACKing the peer's FIN. Otherwise the peer closed first and enters TIME_WAIT on
+     * was seen. The side closed first if its peer acknowledged the FIN no later than it sent its
+     * own (in its FIN or before); it then enters TIME_WAIT on ACKing the peer's FIN. Otherwise the peer closed first and enters TIME_WAIT on
      * ACKing this FIN (RFC 9293 3.10.7.4, FIN-WAIT-2 and CLOSING; LAST-ACK for this side). Deciding
      * only at the end keeps a guess out of a connection still in progress.
      *
@@ -617,9 +604,7 @@ public final class FlowTracker {
                     // exactly its rcv_nxt and kills it unless tcp_rfc1337=1 (RFC 1337).
                     inc.addAttemptFrame(e.frame());
                     if (f.twCounted != 0 && !holderKeepsTimeWaitOnRst(f)) {
-                        f.prevTwGone = true;
-                        f.prevTwGoneTime = e.time();
-                        ledger.end(f, e.time());
+                        timeWaitGone(f, e.time());
                     }
                     e.role = SegmentRole.RST_TO_STALE_ACK;
                     return;
@@ -710,9 +695,7 @@ public final class FlowTracker {
         inc.timestamps = seg.hasTimestamps;
         if (f.twCounted != 0) {
             // As for a captured SYN-ACK: the SYN was accepted, so no TIME_WAIT holds the quadruple.
-            f.prevTwGone = true;
-            f.prevTwGoneTime = e.time();
-            ledger.end(f, e.time());
+            timeWaitGone(f, e.time());
         }
     }
 
@@ -726,6 +709,13 @@ public final class FlowTracker {
             }
         }
         return false;
+    }
+
+    /** The previous incarnation's TIME_WAIT is over before its time (taken over, accepted, killed). */
+    private void timeWaitGone(Flow f, long time) {
+        f.prevTwGone = true;
+        f.prevTwGoneTime = time;
+        ledger.end(f, time);
     }
 
     private static void settleFirstAnswer(Incarnation inc, SynAnswer answer) {
@@ -964,18 +954,14 @@ public final class FlowTracker {
                         && (!t.hadAck || seg.seq == t.ack) && e.time() - t.time <= ANSWER_WINDOW_NANOS;
                 e.role = SegmentRole.LATE_RST_FROM_HOLDER;
                 if (f.twCounted != 0 || !f.prevTwGone) {
-                    f.prevTwGone = true;
-                    f.prevTwGoneTime = e.time();
-                    ledger.end(f, e.time());
+                    timeWaitGone(f, e.time());
                 }
             } else if (f.prevHolds(r) && seg.seq == f.prevSndNxt(s)) {
                 // A RST with exactly the TIME_WAIT's rcv_nxt kills it (RFC 1337 "TIME-WAIT
                 // assassination"; Linux does so unless tcp_rfc1337=1).
                 e.role = SegmentRole.TW_ASSASSINATION;
                 if (!ledger.hostOf(f, r).rfc1337() && f.twCounted != 0) {
-                    f.prevTwGone = true;
-                    f.prevTwGoneTime = e.time();
-                    ledger.end(f, e.time());
+                    timeWaitGone(f, e.time());
                 }
             }
             return;

@@ -208,7 +208,7 @@ public final class SegmentPipeline {
         if (status != DecodeStatus.DECODED) {
             skippedByStatus[status.ordinal()]++;
             if (status == DecodeStatus.UNSUPPORTED_LINK_TYPE) {
-                unsupportedLinkTypes.merge(reader.linkType() & 0xFFFF, 1L, Long::sum);
+                unsupportedLinkTypes.merge(reader.linkType(), 1L, Long::sum);
             }
             return false;
         }

@@ -1,5 +1,6 @@
 package dev.twhazard.cli;
 
+import dev.twhazard.capture.CaptureReaders;
 import dev.twhazard.capture.CaptureSource;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,8 +108,6 @@ final class Inputs {
         } catch (IOException e) {
             return true; // let the reader report why it cannot be read
         }
-        int magic = (head[0] & 0xFF) << 24 | (head[1] & 0xFF) << 16 | (head[2] & 0xFF) << 8 | (head[3] & 0xFF);
-        return magic == 0xA1B2C3D4 || magic == 0xD4C3B2A1 || magic == 0xA1B23C4D || magic == 0x4D3CB2A1
-                || magic == 0x0A0D0D0A || (head[0] & 0xFF) == 0x1F && (head[1] & 0xFF) == 0x8B;
+        return CaptureReaders.hasCaptureMagic(head);
     }
 }
