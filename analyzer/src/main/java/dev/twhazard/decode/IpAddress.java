@@ -66,6 +66,14 @@ public final class IpAddress {
         return sb.toString();
     }
 
+    /** {@code ip:port}, with an IPv6 address in brackets (RFC 3986 3.2.2); the address alone without a port. */
+    public static String endpoint(String ip, Integer port) {
+        if (port == null) {
+            return ip;
+        }
+        return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
+    }
+
     /** Parses dotted-quad IPv4 or RFC 4291 IPv6 text into {hi, lo}; throws IllegalArgumentException. */
     public static long[] parse(String text) {
         if (text.indexOf(':') < 0) {

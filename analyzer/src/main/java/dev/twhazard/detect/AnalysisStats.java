@@ -13,7 +13,7 @@ import java.util.TreeMap;
  *     closes, assassinations, expired TIME_WAITs, ...), so that none is dropped silently
  * @param topTimeWaitHosts hosts by peak concurrent TIME_WAIT, highest first
  */
-public record AnalysisStats(long flows, int flowsTrackedAtEnd, long incarnations, long partialIncarnations,
+public record AnalysisStats(long flows, long incarnations, long partialIncarnations,
                             long duplicateSegments, long flowsExpired, long flowsEvicted,
                             Map<HazardId, Long> findings, Map<HazardId, Long> findingsSuppressed,
                             Map<Severity, Long> findingsBySeverity, Map<String, Long> classified,

@@ -11,13 +11,22 @@ import dev.twhazard.flow.TrackerListener;
 public interface Detector extends TrackerListener {
 
     /** Every tracked segment, after the tracker classified it and before it closes anything. */
-    void onSegment(SegmentEvent event);
+    default void onSegment(SegmentEvent event) {
+    }
 
     /** Capture time moved forward (called about once per second of capture time). */
     default void onClock(long now) {
     }
 
+    /**
+     * Forget records unused since {@code idleBefore} that could not be reported, so that memory
+     * follows the hosts active in the last minutes, not the capture's length (called about once
+     * a minute of capture time, after {@link #onClock}).
+     */
+    default void sweep(long idleBefore) {
+    }
+
     /** The input is over: emit everything still pending. */
-    default void finish(long end) {
+    default void finish() {
     }
 }

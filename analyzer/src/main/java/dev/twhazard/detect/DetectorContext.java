@@ -86,6 +86,15 @@ public final class DetectorContext {
         return ledger.hostOf(f, side).timeWaitNanos();
     }
 
+    /** Whether {@code side} held a TIME_WAIT from the previous incarnation that had not run out at {@code t}. */
+    public boolean withinTimeWait(Flow f, int side, long t) {
+        if (!f.prevHolds(side)) {
+            return false;
+        }
+        long since = t - f.prevTwStart(side);
+        return since >= 0 && since < timeWaitNanos(f, side);
+    }
+
     /** The common part of a finding about one incarnation of a quadruple. */
     public static Finding.FindingCore core(HazardId type, Severity severity, Flow f, int clientSide, int incarnation,
                                            long first, long last, List<Long> frames, String explanation) {

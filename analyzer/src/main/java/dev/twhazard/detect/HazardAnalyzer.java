@@ -35,6 +35,14 @@ public final class HazardAnalyzer implements TrackerListener {
     private final FlowTracker tracker;
     private final Detector[] detectors;
     private long nextTick = Long.MIN_VALUE;
+    /** How often the detectors forget idle records ({@link Detector#sweep}). */
+    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
+    /**
+     * Records idle this long are forgotten (unless reportable): memory follows the hosts active
+     * in the last minutes, while recurring clients keep their records instead of re-creating them.
+     */
+    private static final long RECORD_IDLE_NANOS = 300_000_000_000L;
+    private long nextSweep = Long.MIN_VALUE;
     private boolean finished;
 
     public HazardAnalyzer(AnalyzerConfig config, Consumer<Finding> sink) {
@@ -72,6 +80,14 @@ public final class HazardAnalyzer implements TrackerListener {
                 d.onClock(now);
             }
             nextTick = now + TICK_NANOS;
+            if (nextSweep == Long.MIN_VALUE) {
+                nextSweep = now + SWEEP_EVERY_NANOS;
+            } else if (now >= nextSweep) {
+                for (Detector d : detectors) {
+                    d.sweep(now - RECORD_IDLE_NANOS);
+                }
+                nextSweep = now + SWEEP_EVERY_NANOS;
+            }
         }
         return e;
     }
@@ -102,7 +118,7 @@ public final class HazardAnalyzer implements TrackerListener {
         ctx.setCaptureOver();
         tracker.finish();
         for (Detector d : detectors) {
-            d.finish(tracker.clock());
+            d.finish();
         }
     }
 
@@ -124,7 +140,7 @@ public final class HazardAnalyzer implements TrackerListener {
     public AnalysisStats stats() {
         List<TimeWaitLedger.HostTw> hosts = tracker.ledger().hosts().stream()
                 .sorted((a, b) -> Integer.compare(b.peak(), a.peak())).limit(AnalysisStats.TOP_HOSTS).toList();
-        return new AnalysisStats(tracker.flowsCreated(), tracker.flowsTracked(), tracker.incarnationsStarted(),
+        return new AnalysisStats(tracker.flowsCreated(), tracker.incarnationsStarted(),
                 tracker.partialIncarnations(), tracker.duplicates(), tracker.flowsExpired(), tracker.flowsEvicted(),
                 ctx.emitted(), ctx.suppressed(), ctx.bySeverity(), ctx.classified(), hosts);
     }

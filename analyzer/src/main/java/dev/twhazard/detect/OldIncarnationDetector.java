@@ -1,5 +1,6 @@
 package dev.twhazard.detect;
 
+import dev.twhazard.decode.IpAddress;
 import dev.twhazard.decode.TcpSegment;
 import dev.twhazard.flow.Flow;
 import dev.twhazard.flow.Incarnation;
@@ -43,7 +44,7 @@ public final class OldIncarnationDetector implements Detector {
         int s = e.side();
         boolean inWindow = e.rejection() == null;
         boolean fromClient = s == inc.clientSide();
-        String from = Phrases.endpoint(f.address(s), f.port(s));
+        String from = IpAddress.endpoint(f.address(s), f.port(s));
         String explanation = "A segment from " + from + " (seq " + Seq.unsigned(seg.seq)
                 + (seg.has(TcpSegment.ACK) ? ", ack " + Seq.unsigned(seg.ack) : "") + ", " + seg.payloadLength
                 + " bytes) lies in the sequence space of incarnation " + f.prevNumber() + " but arrived "

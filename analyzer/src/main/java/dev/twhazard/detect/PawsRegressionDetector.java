@@ -1,5 +1,6 @@
 package dev.twhazard.detect;
 
+import dev.twhazard.decode.IpAddress;
 import dev.twhazard.decode.TcpSegment;
 import dev.twhazard.flow.EndpointTrack;
 import dev.twhazard.flow.Flow;
@@ -7,6 +8,7 @@ import dev.twhazard.flow.Incarnation;
 import dev.twhazard.flow.Seq;
 import dev.twhazard.flow.SegmentEvent;
 import dev.twhazard.flow.SegmentRole;
+import dev.twhazard.flow.SynAnswer;
 import dev.twhazard.report.Finding;
 import dev.twhazard.report.PawsNatRegressionFinding;
 import java.util.ArrayList;
@@ -113,19 +115,10 @@ public final class PawsRegressionDetector implements Detector {
         }
     }
 
-    /** Sources idle this long are forgotten (well beyond the 60 s PAWS window of per-host checks). */
-    private static final long SOURCE_IDLE_NANOS = 300_000_000_000L;
-    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
-    private long nextSweep = Long.MIN_VALUE;
-
+    /** Idle sources are forgotten (the idle time is well beyond the 60 s PAWS window of per-host checks). */
     @Override
-    public void onClock(long now) {
-        if (nextSweep == Long.MIN_VALUE) {
-            nextSweep = now + SWEEP_EVERY_NANOS;
-        } else if (now >= nextSweep) {
-            clocks.sweep(now - SOURCE_IDLE_NANOS);
-            nextSweep = now + SWEEP_EVERY_NANOS;
-        }
+    public void sweep(long idleBefore) {
+        clocks.sweep(idleBefore);
     }
 
     @Override
@@ -154,8 +147,8 @@ public final class PawsRegressionDetector implements Detector {
         int r = 1 - s;
         TimestampClocks.Source src = clocks.sourceOf(f, s, e.time());
         Pending p = null;
-        if (f.prevValid() && f.prevCloseKind() == Flow.CloseKind.FIN && f.prevHolds(r) && f.prevTsSeen(s)
-                && withinTimeWait(f, r, e.time()) && Seq.diff(f.prevLastTs(s), syn.tsVal) > 1) {
+        if (f.prevValid() && f.prevCloseKind() == Flow.CloseKind.FIN && f.prevTsSeen(s)
+                && ctx.withinTimeWait(f, r, e.time()) && Seq.diff(f.prevLastTs(s), syn.tsVal) > 1) {
             p = pending(Scope.TIME_WAIT, e, f.prevLastTs(s));
             p.needsLiveTimeWait = e.twGoneBefore();
         } else if (src.comparable() && src.hasLatest && e.time() - src.latestTsTime < PAWS_MSL_NANOS
@@ -172,11 +165,6 @@ public final class PawsRegressionDetector implements Detector {
 
     private static int ports(Flow f, int side) {
         return f.port(side) << 16 | f.port(1 - side);
-    }
-
-    private boolean withinTimeWait(Flow f, int holder, long t) {
-        long since = t - f.prevTwStart(holder);
-        return since >= 0 && since < ctx.timeWaitNanos(f, holder);
     }
 
     private static Pending pending(Scope scope, SegmentEvent e, int tsRecent) {
@@ -240,7 +228,7 @@ public final class PawsRegressionDetector implements Detector {
         inc.attach(SLOT, null);
         String answer = p.answer == null ? "none" : p.answer;
         int s = p.side;
-        String explanation = Phrases.endpoint(f.address(s), f.port(s)) + " sent TSval " + Seq.unsigned(p.tsVal)
+        String explanation = IpAddress.endpoint(f.address(s), f.port(s)) + " sent TSval " + Seq.unsigned(p.tsVal)
                 + " after TSval " + Seq.unsigned(p.tsRecent) + " in the same connection (incarnation " + inc.number()
                 + "): its timestamp clock went backwards, so PAWS (RFC 7323 5.3) makes the receiver drop the segment"
                 + (answer.equals("stale_ack") ? ", and it answered with a duplicate ACK" : "")
@@ -280,7 +268,7 @@ public final class PawsRegressionDetector implements Detector {
             p.packets = synsThatMetTheTimeWait(f, p);
         }
         AttemptOutcome outcome = AttemptOutcome.of(inc, ctx.captureOver(), now);
-        String answer = AttemptOutcome.firstAnswer(inc).label();
+        SynAnswer answer = AttemptOutcome.firstAnswer(inc);
         for (long fr : inc.attemptFrames()) {
             if (!p.frames.contains(fr)) {
                 p.frames.add(fr);
@@ -290,15 +278,15 @@ public final class PawsRegressionDetector implements Detector {
         Severity severity;
         if (outcome == AttemptOutcome.FAILED) {
             severity = Severity.HIGH;
-        } else if (answer.equals("syn_ack")) {
+        } else if (answer == SynAnswer.SYN_ACK) {
             severity = Severity.LOW;
-        } else if (p.scope == Scope.SOURCE_IP && answer.equals("none")) {
+        } else if (p.scope == Scope.SOURCE_IP && answer == SynAnswer.NONE) {
             severity = Severity.HIGH;
         } else {
             severity = Severity.MEDIUM;
         }
         int s = p.side;
-        String who = Phrases.endpoint(f.address(s), f.port(s));
+        String who = IpAddress.endpoint(f.address(s), f.port(s));
         int clocksBehind = p.source.clocks();
         StringBuilder b = new StringBuilder();
         if (p.scope == Scope.TIME_WAIT) {
@@ -311,12 +299,12 @@ public final class PawsRegressionDetector implements Detector {
                     .append(" that the same IP sent less than 60 s before, so a per-host PAWS check (tcp_tw_recycle, some middleboxes) drops it");
         }
         b.append(clocksBehind > 1 ? "; about " + clocksBehind + " timestamp clocks share that IP (hosts behind a NAT)" : "");
-        b.append("; first answer: ").append(answer).append(", result: ").append(outcome.label())
+        b.append("; first answer: ").append(answer.label()).append(", result: ").append(outcome.label())
                 .append(p.packets > 1 ? " after " + p.packets + " regressed SYNs" : "").append('.');
         Finding.FindingCore core = DetectorContext.core(HazardId.PAWS_NAT_REGRESSION, severity, f, inc.clientSide(),
                 inc.number(), p.firstTime, Math.max(p.lastTime, inc.established() ? inc.establishedTime() : p.lastTime),
                 p.frames, b.toString());
         ctx.emit(new PawsNatRegressionFinding(core, p.scope.label, Seq.unsigned(p.tsVal), Seq.unsigned(p.tsRecent),
-                clocksBehind, answer, p.packets));
+                clocksBehind, answer.label(), p.packets));
     }
 }

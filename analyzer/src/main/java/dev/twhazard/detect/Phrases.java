@@ -28,10 +28,6 @@ final class Phrases {
         return String.format(Locale.ROOT, "%.0f s", nanos / 1e9);
     }
 
-    static String endpoint(String ip, int port) {
-        return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
-    }
-
     static double toSeconds(long nanos) {
         return Math.round(nanos / 1e3) / 1e6;
     }

@@ -40,39 +40,22 @@ public final class PortExhaustionDetector implements Detector {
         this.ctx = ctx;
     }
 
-    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
-    /**
-     * Records idle this long are dropped (unless reportable): memory follows the hosts active in
-     * the last minutes, while recurring clients keep their records instead of re-creating them.
-     */
-    private static final long RECORD_IDLE_NANOS = 300_000_000_000L;
-    private long nextSweep = Long.MIN_VALUE;
-
-    @Override
-    public void onSegment(dev.twhazard.flow.SegmentEvent event) {
-    }
-
     /**
      * Forgets idle (client, server, port) records that could not be reported: no wrap-around and a
      * peak below the reporting share of the smallest range they could have. One that comes back
      * starts a new record; idle, it held no port.
      */
     @Override
-    public void onClock(long now) {
-        if (nextSweep == Long.MIN_VALUE) {
-            nextSweep = now + SWEEP_EVERY_NANOS;
-        } else if (now >= nextSweep) {
-            AnalyzerConfig cfg = ctx.config();
-            int smallestRange = cfg.portRangeConfigured() ? cfg.portRangeHigh() - cfg.portRangeLow() + 1
-                    : IANA_HIGH - IANA_LOW + 1;
-            ctx.ledger().sweepTuples(now - RECORD_IDLE_NANOS, t -> t.portReused()
-                    || t.peakOccupied() >= cfg.minPortUtilization() * smallestRange);
-            nextSweep = now + SWEEP_EVERY_NANOS;
-        }
+    public void sweep(long idleBefore) {
+        AnalyzerConfig cfg = ctx.config();
+        int smallestRange = cfg.portRangeConfigured() ? cfg.portRangeHigh() - cfg.portRangeLow() + 1
+                : IANA_HIGH - IANA_LOW + 1;
+        ctx.ledger().sweepTuples(idleBefore, t -> t.portReused()
+                || t.peakOccupied() >= cfg.minPortUtilization() * smallestRange);
     }
 
     @Override
-    public void finish(long end) {
+    public void finish() {
         List<TimeWaitLedger.TupleTw> tuples = ctx.ledger().tuples().stream()
                 .filter(t -> t.connections() > 0)
                 .sorted(Comparator.comparingLong(TimeWaitLedger.TupleTw::firstTime))
@@ -120,7 +103,7 @@ public final class PortExhaustionDetector implements Detector {
         String explanation = String.format(Locale.ROOT,
                 "%s held up to %d of its %d client ports toward %s at once (%d in TIME_WAIT at the peak), leaving %d free; "
                         + "with a %s TIME_WAIT this range sustains about %s new connections per second to that server port.",
-                client, t.peakOccupied(), size, Phrases.endpoint(server, t.serverPort()), t.peakTw(), headroom,
+                client, t.peakOccupied(), size, IpAddress.endpoint(server, t.serverPort()), t.peakTw(), headroom,
                 Phrases.seconds(twNanos), rateText);
         Finding.FindingCore core = new Finding.FindingCore(HazardId.PORT_EXHAUSTION_RISK, severity, t.firstTime(),
                 t.lastTime(), client, null, server, t.serverPort(), null, List.of(), explanation);

@@ -14,10 +14,6 @@ public enum Severity {
         return compareTo(other) >= 0;
     }
 
-    public static Severity max(Severity a, Severity b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
-
     public static Severity parse(String text) {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));

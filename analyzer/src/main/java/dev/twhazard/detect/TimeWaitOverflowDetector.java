@@ -1,5 +1,6 @@
 package dev.twhazard.detect;
 
+import dev.twhazard.decode.IpAddress;
 import dev.twhazard.flow.EndpointTrack;
 import dev.twhazard.flow.Flow;
 import dev.twhazard.flow.Incarnation;
@@ -165,7 +166,7 @@ public final class TimeWaitOverflowDetector implements Detector {
         Finding.FindingCore core = DetectorContext.core(HazardId.TW_OVERFLOW_RST, Severity.MEDIUM, f, clientSide,
                 incarnation, Math.min(triggerTime, e.time()), e.time(), evidence, "");
         pending.addLast(new Candidate(host, e.time(), entered, liveAtEntry > 0 ? liveAtEntry
-                : ctx.ledger().hostOf(f, x).live(), core, Phrases.endpoint(f.address(x), f.port(x)), trigger,
+                : ctx.ledger().hostOf(f, x).live(), core, IpAddress.endpoint(f.address(x), f.port(x)), trigger,
                 sinceClose));
     }
 
@@ -197,7 +198,7 @@ public final class TimeWaitOverflowDetector implements Detector {
     }
 
     @Override
-    public void finish(long end) {
+    public void finish() {
         while (!pending.isEmpty()) {
             decide(pending.pollFirst());
         }
@@ -215,8 +216,9 @@ public final class TimeWaitOverflowDetector implements Detector {
             ctx.ledger().host(c.host.hi(), c.host.lo()).capAt(estimate);
         }
         Finding.FindingCore k = c.core;
-        String peer = Phrases.endpoint(k.clientIp().equals(hostIp(c)) ? k.serverIp() : k.clientIp(),
-                k.clientIp().equals(hostIp(c)) ? k.serverPort() : k.clientPort());
+        String hostIp = IpAddress.format(c.host.hi(), c.host.lo());
+        boolean hostIsClient = k.clientIp().equals(hostIp);
+        String peer = IpAddress.endpoint(hostIsClient ? k.serverIp() : k.clientIp(), hostIsClient ? k.serverPort() : k.clientPort());
         String explanation = c.holder + " answered " + (c.trigger.equals("fin_retransmit") ? "the retransmitted FIN" : "a late segment")
                 + " of " + peer + " with a RST " + Phrases.duration(c.sinceClose) + " after it closed the connection, so it kept no"
                 + " TIME_WAIT (or FIN_WAIT_2) state for it: the signature of a full TIME_WAIT table"
@@ -224,13 +226,8 @@ public final class TimeWaitOverflowDetector implements Detector {
                 + " TIME_WAITs when this connection closed, which estimates that limit.";
         Finding.FindingCore core = new Finding.FindingCore(k.type(), k.severity(), k.firstTimeNanos(), k.lastTimeNanos(),
                 k.clientIp(), k.clientPort(), k.serverIp(), k.serverPort(), k.incarnation(), k.frames(), explanation);
-        ctx.emit(new TwOverflowRstFinding(core, hostIp(c), c.trigger, estimate));
+        ctx.emit(new TwOverflowRstFinding(core, hostIp, c.trigger, estimate));
         pruneReveals(c.host, c.time);
-    }
-
-    private static String hostIp(Candidate c) {
-        String h = c.holder;
-        return h.startsWith("[") ? h.substring(1, h.indexOf(']')) : h.substring(0, h.lastIndexOf(':'));
     }
 
     /** Reveals older than any TIME_WAIT can be are of no use to later estimates. */

@@ -4,14 +4,15 @@ import dev.twhazard.decode.IpAddress;
 import dev.twhazard.flow.Flow;
 import dev.twhazard.flow.Incarnation;
 import dev.twhazard.flow.KeyTable;
-import dev.twhazard.flow.SegmentEvent;
 import dev.twhazard.flow.TimeWaitLedger;
 import dev.twhazard.report.Finding;
 import dev.twhazard.report.TimeWaitPressureFinding;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -63,28 +64,11 @@ public final class TimeWaitPressureDetector implements Detector {
         this.overflow = overflow;
     }
 
-    private static final long SWEEP_EVERY_NANOS = 60_000_000_000L;
-    /**
-     * Records idle this long are dropped (unless reportable): memory follows the hosts active in
-     * the last minutes, while recurring clients keep their records instead of re-creating them.
-     */
-    private static final long RECORD_IDLE_NANOS = 300_000_000_000L;
-    private long nextSweep = Long.MIN_VALUE;
-
-    @Override
-    public void onSegment(SegmentEvent event) {
-    }
-
     /** Forgets idle hosts that could not be reported (low peak, no overflow). */
     @Override
-    public void onClock(long now) {
-        if (nextSweep == Long.MIN_VALUE) {
-            nextSweep = now + SWEEP_EVERY_NANOS;
-        } else if (now >= nextSweep) {
-            ctx.ledger().sweepHosts(now - RECORD_IDLE_NANOS, h -> h.peak() >= ctx.config().minTimeWaitPeak()
-                    || overflow.overflowsOf(h.hi(), h.lo()) > 0 || h.rfc1337());
-            nextSweep = now + SWEEP_EVERY_NANOS;
-        }
+    public void sweep(long idleBefore) {
+        ctx.ledger().sweepHosts(idleBefore, h -> h.peak() >= ctx.config().minTimeWaitPeak()
+                || overflow.overflowsOf(h.hi(), h.lo()) > 0 || h.rfc1337());
     }
 
     @Override
@@ -113,27 +97,37 @@ public final class TimeWaitPressureDetector implements Detector {
     }
 
     @Override
-    public void finish(long end) {
-        List<TimeWaitLedger.HostTw> hosts = new ArrayList<>(ctx.ledger().hosts());
-        hosts.sort(Comparator.comparingInt(TimeWaitLedger.HostTw::peak).reversed()
-                .thenComparing(h -> IpAddress.format(h.hi(), h.lo())));
+    public void finish() {
+        // Only the hosts that can be reported are sorted, and the closes grouped by host once.
+        List<TimeWaitLedger.HostTw> hosts = ctx.ledger().hosts().stream()
+                .filter(h -> h.peak() >= ctx.config().minTimeWaitPeak() || overflow.overflowsOf(h.hi(), h.lo()) > 0)
+                .sorted(Comparator.comparingInt(TimeWaitLedger.HostTw::peak).reversed()
+                        .thenComparing(h -> IpAddress.format(h.hi(), h.lo())))
+                .toList();
+        if (hosts.isEmpty()) {
+            return;
+        }
+        record Address(long hi, long lo) {
+        }
+        Map<Address, List<ServerPort>> portsOf = new HashMap<>();
         for (TimeWaitLedger.HostTw h : hosts) {
-            int overflows = overflow.overflowsOf(h.hi(), h.lo());
-            if (h.peak() < ctx.config().minTimeWaitPeak() && overflows == 0) {
-                continue;
+            portsOf.put(new Address(h.hi(), h.lo()), new ArrayList<>());
+        }
+        for (ServerPort p : closes.values()) {
+            List<ServerPort> ports = portsOf.get(new Address(p.hi, p.lo));
+            if (ports != null) {
+                ports.add(p);
             }
-            report(h, overflows);
+        }
+        for (TimeWaitLedger.HostTw h : hosts) {
+            report(h, overflow.overflowsOf(h.hi(), h.lo()), portsOf.get(new Address(h.hi(), h.lo())));
         }
     }
 
-    private void report(TimeWaitLedger.HostTw h, int overflows) {
+    private void report(TimeWaitLedger.HostTw h, int overflows, List<ServerPort> ports) {
         String host = IpAddress.format(h.hi(), h.lo());
-        String shares = closes.values().stream()
-                .filter(p -> p.hi == h.hi() && p.lo == h.lo())
-                .sorted((x, y) -> Long.compare(y.closes, x.closes))
-                .limit(MAX_PORTS)
-                .map(p -> p.port + ":" + String.format(Locale.ROOT, "%.2f", p.serverFirst / (double) p.closes))
-                .collect(Collectors.joining(" "));
+        List<ServerPort> busiest = ports.stream().sorted((x, y) -> Long.compare(y.closes, x.closes)).limit(MAX_PORTS).toList();
+        String shares = busiest.stream().map(p -> p.port + ":" + share(p)).collect(Collectors.joining(" "));
         Severity severity = overflows > 0 ? Severity.HIGH
                 : h.peak() >= 50_000 ? Severity.MEDIUM
                 : h.peak() >= 10_000 ? Severity.LOW : Severity.INFO;
@@ -141,7 +135,8 @@ public final class TimeWaitPressureDetector implements Detector {
         b.append(host).append(" held up to ").append(h.peak()).append(" TIME_WAIT sockets at once (")
                 .append(h.entered()).append(" in all, ").append(Phrases.seconds(h.timeWaitNanos())).append(" each)");
         if (!shares.isEmpty()) {
-            b.append("; as a server it closed first on ").append(shares.replace(" ", ", ").replaceAll("(\\d+):([0-9.]+)", "port $1: $2"))
+            b.append("; as a server it closed first on ")
+                    .append(busiest.stream().map(p -> "port " + p.port + ": " + share(p)).collect(Collectors.joining(", ")))
                     .append(" of connections, and the first closer is the one that holds TIME_WAIT");
         }
         if (overflows > 0) {
@@ -152,5 +147,9 @@ public final class TimeWaitPressureDetector implements Detector {
         Finding.FindingCore core = new Finding.FindingCore(HazardId.TIME_WAIT_PRESSURE, severity, h.firstTime(),
                 h.lastTime(), null, null, null, null, null, List.of(), b.toString());
         ctx.emit(new TimeWaitPressureFinding(core, host, h.peak(), h.peakTime(), shares));
+    }
+
+    private static String share(ServerPort p) {
+        return String.format(Locale.ROOT, "%.2f", p.serverFirst / (double) p.closes);
     }
 }

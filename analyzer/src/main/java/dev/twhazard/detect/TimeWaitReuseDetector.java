@@ -1,5 +1,6 @@
 package dev.twhazard.detect;
 
+import dev.twhazard.decode.IpAddress;
 import dev.twhazard.decode.TcpSegment;
 import dev.twhazard.flow.Flow;
 import dev.twhazard.flow.Incarnation;
@@ -110,8 +111,8 @@ public final class TimeWaitReuseDetector implements Detector {
         int client = e.side();
         int server = 1 - client;
         long t = e.time();
-        boolean clientWithin = within(f, client, t);
-        boolean serverWithin = within(f, server, t);
+        boolean clientWithin = ctx.withinTimeWait(f, client, t);
+        boolean serverWithin = ctx.withinTimeWait(f, server, t);
         if (!clientWithin && !serverWithin) {
             ctx.classify("reuse_after_time_wait_expired");
             return;
@@ -130,14 +131,6 @@ public final class TimeWaitReuseDetector implements Detector {
         a.expectedHolderIsn = linuxTakeoverIsn(f.prevSndNxt(a.holderSide));
         a.fingerprint = a.byHolder && syn.seq == a.expectedHolderIsn;
         e.incarnation().attach(SLOT, a);
-    }
-
-    private boolean within(Flow f, int side, long t) {
-        if (!f.prevHolds(side)) {
-            return false;
-        }
-        long since = t - f.prevTwStart(side);
-        return since >= 0 && since < ctx.timeWaitNanos(f, side);
     }
 
     /** RFC 6191 first (timestamps), then RFC 1122 4.2.2.13 (sequence numbers). */
@@ -222,8 +215,8 @@ public final class TimeWaitReuseDetector implements Detector {
 
     private String explain(Flow f, Incarnation inc, Attempt a, AttemptOutcome outcome, SynAnswer answer, String holder) {
         int client = inc.clientSide();
-        String c = Phrases.endpoint(f.address(client), f.port(client));
-        String s = Phrases.endpoint(f.address(1 - client), f.port(1 - client));
+        String c = IpAddress.endpoint(f.address(client), f.port(client));
+        String s = IpAddress.endpoint(f.address(1 - client), f.port(1 - client));
         StringBuilder b = new StringBuilder();
         if (a.byHolder) {
             b.append(c).append(" connected again to ").append(s).append(" on a quadruple still in its own TIME_WAIT (")

@@ -105,12 +105,13 @@ final class TimestampClocks {
         /** Forgotten by {@link #sweep}; flows that cached it look it up again. */
         boolean evicted;
 
-        Source(long srcHi, long srcLo, long dstHi, long dstLo) {
+        /** {@code keyHash} is {@code KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0)}, computed once by the caller. */
+        Source(long srcHi, long srcLo, long dstHi, long dstLo, int keyHash) {
             this.srcHi = srcHi;
             this.srcLo = srcLo;
             this.dstHi = dstHi;
             this.dstLo = dstLo;
-            this.keyHash = dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0);
+            this.keyHash = keyHash;
         }
 
         @Override
@@ -141,14 +142,15 @@ final class TimestampClocks {
     private final dev.twhazard.flow.KeyTable<Source> sources = new dev.twhazard.flow.KeyTable<>();
 
     Source source(long srcHi, long srcLo, long dstHi, long dstLo) {
-        int slot = (int) mix(srcHi, srcLo, dstHi, dstLo) & CACHE_MASK;
+        int hash = dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0);
+        int slot = hash & CACHE_MASK;
         Source s = cache[slot];
-        if (s != null && s.srcLo == srcLo && s.dstLo == dstLo && s.srcHi == srcHi && s.dstHi == dstHi && !s.evicted) {
+        if (s != null && s.hasKey(srcHi, srcLo, dstHi, dstLo, 0) && !s.evicted) {
             return s;
         }
-        s = sources.get(srcHi, srcLo, dstHi, dstLo, 0, dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0));
+        s = sources.get(srcHi, srcLo, dstHi, dstLo, 0, hash);
         if (s == null) {
-            s = new Source(srcHi, srcLo, dstHi, dstLo);
+            s = new Source(srcHi, srcLo, dstHi, dstLo, hash);
             sources.add(s);
         }
         cache[slot] = s;
@@ -158,11 +160,6 @@ final class TimestampClocks {
     private static final int CACHE_MASK = (1 << 16) - 1;
     /** A direct-mapped cache in front of the map, for the busy sources. */
     private final Source[] cache = new Source[CACHE_MASK + 1];
-
-    private static long mix(long a, long b, long c, long d) {
-        long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L ^ d * 0xD6E8FEB86659FD93L;
-        return h ^ (h >>> 31) ^ (h >>> 17);
-    }
 
     /** The source of {@code side}'s traffic on the flow toward the other side. */
     Source sourceOf(dev.twhazard.flow.Flow f, int side, long now) {

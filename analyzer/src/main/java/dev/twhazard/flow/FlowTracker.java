@@ -111,10 +111,6 @@ public final class FlowTracker {
         return flowsEvicted;
     }
 
-    public int flowsTracked() {
-        return table.size();
-    }
-
     /**
      * Tracks one segment. The returned event is valid until {@link #endSegment()}, which the
      * caller must invoke after the detectors have seen it.

@@ -400,12 +400,13 @@ public final class TimeWaitLedger {
     public HostTw host(long hi, long lo) {
         // A direct-mapped cache in front of the map: the busy hosts (servers, active clients) are
         // found without a map lookup or a key allocation.
-        int slot = (int) mix(hi, lo, 0) & CACHE_MASK;
+        int hash = KeyTable.hash(hi, lo, 0, 0, 0);
+        int slot = hash & CACHE_MASK;
         HostTw h = hostCache[slot];
-        if (h != null && h.lo == lo && h.hi == hi && !h.evicted) {
+        if (h != null && h.hasKey(hi, lo, 0, 0, 0) && !h.evicted) {
             return h;
         }
-        h = hosts.get(hi, lo, 0, 0, 0, KeyTable.hash(hi, lo, 0, 0, 0));
+        h = hosts.get(hi, lo, 0, 0, 0, hash);
         if (h == null) {
             h = new HostTw(hi, lo, lengths.nanosFor(hi, lo));
             hosts.add(h);
@@ -417,11 +418,6 @@ public final class TimeWaitLedger {
     private static final int CACHE_MASK = (1 << 16) - 1;
     private final HostTw[] hostCache = new HostTw[CACHE_MASK + 1];
     private final TupleTw[] tupleCache = new TupleTw[CACHE_MASK + 1];
-
-    private static long mix(long a, long b, long c) {
-        long h = a * 0x9E3779B97F4A7C15L ^ b * 0xC2B2AE3D27D4EB4FL ^ c * 0x165667B19E3779F9L;
-        return h ^ (h >>> 31) ^ (h >>> 17);
-    }
 
     /** The TIME_WAIT record of the host on {@code side} of the flow (its holder's is kept on the flow). */
     public HostTw hostOf(Flow f, int side) {
@@ -447,13 +443,13 @@ public final class TimeWaitLedger {
         long sHi = f.hi(server);
         long sLo = f.lo(server);
         int port = f.port(server);
-        int slot = (int) mix(cLo ^ cHi, sLo ^ sHi, port) & CACHE_MASK;
+        int hash = KeyTable.hash(cHi, cLo, sHi, sLo, port);
+        int slot = hash & CACHE_MASK;
         TupleTw t = tupleCache[slot];
-        if (t != null && t.serverPort == port && t.clientLo == cLo && t.serverLo == sLo && t.clientHi == cHi
-                && t.serverHi == sHi && !t.evicted) {
+        if (t != null && t.hasKey(cHi, cLo, sHi, sLo, port) && !t.evicted) {
             return t;
         }
-        t = tuples.get(cHi, cLo, sHi, sLo, port, KeyTable.hash(cHi, cLo, sHi, sLo, port));
+        t = tuples.get(cHi, cLo, sHi, sLo, port, hash);
         if (t == null) {
             t = new TupleTw(cHi, cLo, sHi, sLo, port);
             tuples.add(t);

@@ -1,5 +1,6 @@
 package dev.twhazard.report;
 
+import dev.twhazard.decode.IpAddress;
 import dev.twhazard.detect.HazardId;
 import dev.twhazard.detect.Severity;
 import java.io.IOException;
@@ -104,7 +105,7 @@ public final class TextReport implements FindingWriter {
         for (Finding f : findings) {
             Finding.FindingCore c = f.core();
             if (f.type().isHazard() && c.clientIp() != null) {
-                quads.merge(endpoint(c.clientIp(), c.clientPort()) + " -> " + endpoint(c.serverIp(), c.serverPort()), 1L, Long::sum);
+                quads.merge(IpAddress.endpoint(c.clientIp(), c.clientPort()) + " -> " + IpAddress.endpoint(c.serverIp(), c.serverPort()), 1L, Long::sum);
             }
         }
         if (!quads.isEmpty()) {
@@ -124,12 +125,10 @@ public final class TextReport implements FindingWriter {
     private void line(Finding f) {
         Finding.FindingCore c = f.core();
         String where = c.clientIp() != null
-                ? endpoint(c.clientIp(), c.clientPort()) + " -> " + endpoint(c.serverIp(), c.serverPort())
+                ? IpAddress.endpoint(c.clientIp(), c.clientPort()) + " -> " + IpAddress.endpoint(c.serverIp(), c.serverPort())
                 : "";
         if (f instanceof TimeWaitPressureFinding t) {
             where = t.host();
-        } else if (f instanceof PortExhaustionRiskFinding) {
-            where = c.clientIp() + " -> " + endpoint(c.serverIp(), c.serverPort());
         }
         out.printf(Locale.ROOT, "  [%s] %s  %s%s%n", c.severity().label(), FindingRow.utc(c.firstTimeNanos()), where,
                 c.incarnation() == null ? "" : "  incarnation " + c.incarnation());
@@ -137,13 +136,6 @@ public final class TextReport implements FindingWriter {
             out.printf("         frames %s%n", c.frames().stream().map(String::valueOf).collect(Collectors.joining(" ")));
         }
         out.printf("         %s%n", c.explanation());
-    }
-
-    private static String endpoint(String ip, Integer port) {
-        if (port == null) {
-            return ip;
-        }
-        return ip.indexOf(':') >= 0 ? "[" + ip + "]:" + port : ip + ":" + port;
     }
 
     @Override
