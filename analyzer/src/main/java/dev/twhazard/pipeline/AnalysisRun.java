@@ -89,12 +89,7 @@ public final class AnalysisRun {
         if (writeError[0] != null) {
             throw writeError[0];
         }
-        summary.analysis(analyzer.stats());
-        summary.settings.put("time_wait_default_s", config.tracker().timeWait().defaultNanos() / 1e9);
-        if (config.portRangeConfigured()) {
-            summary.settings.put("port_range", config.portRangeLow() + "-" + config.portRangeHigh());
-        }
-        summary.checkAccounting();
+        summary.complete(analyzer.stats(), config);
         writer.finish(summary);
         return summary;
     }

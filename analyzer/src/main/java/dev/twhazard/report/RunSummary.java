@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.twhazard.decode.IpAddress;
 import dev.twhazard.detect.AnalysisStats;
+import dev.twhazard.detect.AnalyzerConfig;
 import dev.twhazard.detect.HazardId;
 import dev.twhazard.detect.Severity;
 import dev.twhazard.flow.TimeWaitLedger;
@@ -102,8 +103,20 @@ public final class RunSummary {
     @JsonProperty("settings")
     public final Map<String, Object> settings = new LinkedHashMap<>();
 
-    /** Copies the analysis counters in. */
-    public RunSummary analysis(AnalysisStats s) {
+    /**
+     * The analysis is over: copies its counters and the settings that shaped it in, then checks
+     * that every packet read was decoded or skipped.
+     */
+    public void complete(AnalysisStats stats, AnalyzerConfig config) {
+        analysis(stats);
+        settings.put("time_wait_default_s", config.tracker().timeWait().defaultNanos() / 1e9);
+        if (config.portRangeConfigured()) {
+            settings.put("port_range", config.portRangeLow() + "-" + config.portRangeHigh());
+        }
+        checkAccounting();
+    }
+
+    private void analysis(AnalysisStats s) {
         duplicateSegments = s.duplicateSegments();
         flows = s.flows();
         incarnations = s.incarnations();
@@ -126,7 +139,6 @@ public final class RunSummary {
                 timeWaitHosts.add(HostTimeWait.of(h));
             }
         }
-        return this;
     }
 
     /** Counts one more skipped packet for the reason. */

@@ -19,8 +19,6 @@ abstract sealed class CaptureOut implements Closeable permits CaptureOut.Pcap, C
     static final int LINKTYPE_ETHERNET = 1;
     static final int SNAPLEN = 262_144;
     static final int BUFFER_BYTES = 4 << 20;
-    /** Largest frame the generator writes (Ethernet + IPv4 + TCP with options + MSS). */
-    static final int MAX_FRAME = 1600;
 
     static final VarHandle LE_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     static final VarHandle LE_SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,6 @@
 package dev.twhazard.bench;
 
+import dev.twhazard.decode.TcpSegment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -48,11 +49,6 @@ final class Conn extends Scheduler.Actor {
     /** Remember this segment's fields (see {@link #marked}). */
     static final int MARK = 1 << 9;
 
-    private static final int FIN_FLAG = 0x01;
-    private static final int SYN_FLAG = 0x02;
-    private static final int RST_FLAG = 0x04;
-    private static final int PSH_FLAG = 0x08;
-    private static final int ACK_FLAG = 0x10;
 
     private static final int HISTORY = 32;
 
@@ -155,8 +151,6 @@ final class Conn extends Scheduler.Actor {
     final int[] rowOp = new int[4];
     int rowCount;
 
-    long packets;
-
     Conn(PacketWriter writer, Listener listener) {
         this.writer = writer;
         this.listener = listener;
@@ -171,7 +165,6 @@ final class Conn extends Scheduler.Actor {
         storyTag = 0;
         isnOverride = 0;
         forcedAck = 0;
-        packets = 0;
         for (int s = 0; s < 2; s++) {
             hCount[s] = 0;
             sentData[s] = false;
@@ -282,7 +275,7 @@ final class Conn extends Scheduler.Actor {
         int tsEcr = recentTs;
         switch (kind) {
             case SYN, SYN_RETRANSMIT -> {
-                flags = SYN_FLAG;
+                flags = TcpSegment.SYN;
                 seq = isn[C];
                 ack = 0;
                 tsEcr = 0;
@@ -294,7 +287,7 @@ final class Conn extends Scheduler.Actor {
                 id = nextIpId(dir);
             }
             case SYN_ACK -> {
-                flags = SYN_FLAG | ACK_FLAG;
+                flags = TcpSegment.SYN | TcpSegment.ACK;
                 seq = isn[S];
                 options = timestamps ? PacketWriter.OPT_SYN_LINUX_TS : PacketWriter.OPT_SYN_LINUX;
                 win = timestamps ? 65160 : 64240;
@@ -303,17 +296,17 @@ final class Conn extends Scheduler.Actor {
                 id = 0;
             }
             case ACK -> {
-                flags = ACK_FLAG;
+                flags = TcpSegment.ACK;
                 id = nextIpId(dir);
             }
             case ACK_FORCED -> {
-                flags = ACK_FLAG;
+                flags = TcpSegment.ACK;
                 ack = forcedAck;
                 id = nextIpId(dir);
             }
             case DATA, SEGMENT, DATA_FIN -> {
                 length = arg[cursor];
-                flags = ACK_FLAG | (kind == SEGMENT ? 0 : PSH_FLAG) | (kind == DATA_FIN ? FIN_FLAG : 0);
+                flags = TcpSegment.ACK | (kind == SEGMENT ? 0 : TcpSegment.PSH) | (kind == DATA_FIN ? TcpSegment.FIN : 0);
                 dataSeq[dir] = seq;
                 dataLength[dir] = length;
                 dataFlags[dir] = flags;
@@ -324,7 +317,7 @@ final class Conn extends Scheduler.Actor {
                 id = nextIpId(dir);
             }
             case FIN -> {
-                flags = FIN_FLAG | ACK_FLAG;
+                flags = TcpSegment.FIN | TcpSegment.ACK;
                 finSeq[dir] = seq;
                 nxt[dir] = seq + 1;
                 id = nextIpId(dir);
@@ -337,15 +330,15 @@ final class Conn extends Scheduler.Actor {
             }
             case RETRANSMIT_FIN -> {
                 seq = finSeq[dir];
-                flags = FIN_FLAG | ACK_FLAG;
+                flags = TcpSegment.FIN | TcpSegment.ACK;
                 id = nextIpId(dir);
             }
             case TIME_WAIT_ACK -> {
-                flags = ACK_FLAG;
+                flags = TcpSegment.ACK;
                 id = 0;
             }
             case STALE_ACK -> {
-                flags = ACK_FLAG;
+                flags = TcpSegment.ACK;
                 seq = stale.seq;
                 ack = stale.ack;
                 tsEcr = stale.tsEcr;
@@ -355,12 +348,12 @@ final class Conn extends Scheduler.Actor {
                 id = 0;
             }
             case RST_ABORT -> {
-                flags = RST_FLAG | ACK_FLAG;
+                flags = TcpSegment.RST | TcpSegment.ACK;
                 id = nextIpId(dir);
             }
             case RST_NO_SOCKET -> {
                 // RFC 9293 3.10.7.1 / tcp_v4_send_reset: <SEQ=SEG.ACK><CTL=RST>, from no socket.
-                flags = RST_FLAG;
+                flags = TcpSegment.RST;
                 seq = peerAck;
                 ack = 0;
                 ts = false;
@@ -391,7 +384,6 @@ final class Conn extends Scheduler.Actor {
                 fromClient ? clientMac : serverMac, fromClient ? serverMac : clientMac, fromClient ? clientTtl : 64,
                 id, fromClient ? clientPort : serverPort, fromClient ? serverPort : clientPort, seq, ack, flags, win,
                 options, windowScale[dir], tsVal, tsEcr, length, fromClient);
-        packets++;
         if (kind != OLD_SEGMENT && kind != STALE_ACK && kind != RST_NO_SOCKET) {
             remember(dir, t, ts ? tsVal : lastTsVal[dir], ack);
             if (ts) {

@@ -37,11 +37,9 @@ final class Mix {
         OLD_SEGMENT_IN_WINDOW, REUSE_AFTER_EXPIRY};
 
     private final Map<String, Double> values;
-    final String spec;
 
-    private Mix(Map<String, Double> values, String spec) {
+    private Mix(Map<String, Double> values) {
         this.values = values;
-        this.spec = spec;
     }
 
     double get(String key) {
@@ -63,7 +61,7 @@ final class Mix {
             }
             v.put(key, d);
         }
-        return new Mix(v, spec);
+        return new Mix(v);
     }
 
     private static Map<String, Double> preset(String name) {

@@ -65,7 +65,6 @@ final class PacketWriter {
     private int pendingWrite;
 
     long duplicates;
-    long payloadBytes;
 
     PacketWriter(CaptureOut out, long captureStart, double duplicateShare, long seed) {
         this.out = out;
@@ -77,10 +76,6 @@ final class PacketWriter {
     /** Frames written so far; after {@link #tcp} it is the frame number of that segment. */
     long frames() {
         return out.records;
-    }
-
-    long bytes() {
-        return out.bytesWritten + out.pos;
     }
 
     /**
@@ -152,7 +147,6 @@ final class PacketWriter {
         s += payloadSum(request ? REQUEST_SUMS : RESPONSE_SUMS, text.length, payloadLength);
         BE_SHORT.set(b, tcp + 16, (short) checksum(s));
         out.end(t, length);
-        payloadBytes += payloadLength;
         long frame = out.records;
         if (duplicateShare > 0 && random.nextDouble() < duplicateShare) {
             keepCopy(b, p, length, t + DUPLICATE_DELAY_NANOS);

@@ -32,8 +32,8 @@ import java.util.function.Function;
  */
 public final class PlantedCheck {
 
-    static final List<String> HAZARDS = List.of(HazardId.TIME_WAIT_REUSE.id(), HazardId.OLD_INCARNATION_SEGMENT.id(),
-            HazardId.PAWS_NAT_REGRESSION.id(), HazardId.TW_OVERFLOW_RST.id());
+    static final List<String> HAZARDS = java.util.Arrays.stream(HazardId.values()).filter(HazardId::isHazard)
+            .map(HazardId::id).toList();
 
     /** Attribute columns and how to read each from a finding row. */
     static final Map<String, Function<FindingRow, Object>> ATTRIBUTES = new LinkedHashMap<>();

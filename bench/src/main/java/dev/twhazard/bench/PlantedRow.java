@@ -24,8 +24,6 @@ final class PlantedRow {
     static final String[] COLUMNS = {"type", "scenario", "client_ip", "client_port", "server_ip", "server_port",
         "incarnation", "key_frame", "tw_holder", "reused_by", "answer", "result", "syn_packets", "stale_acks",
         "protection", "linux_isn_fingerprint", "scope", "packets", "host", "trigger", "in_window", "direction"};
-    /** The attribute columns (everything after key_frame). */
-    static final int FIRST_ATTRIBUTE = 8;
 
     final Map<String, String> values = new LinkedHashMap<>();
     long keyFrame;

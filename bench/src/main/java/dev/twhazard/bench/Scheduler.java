@@ -20,10 +20,6 @@ final class Scheduler {
     private int size;
     private long counter;
 
-    int size() {
-        return size;
-    }
-
     void add(Actor a, long time) {
         a.time = time;
         a.order = counter++;

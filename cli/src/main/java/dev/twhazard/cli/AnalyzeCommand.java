@@ -79,15 +79,13 @@ final class AnalyzeCommand implements Callable<Integer> {
         }
         OutputFormat fmt = OutputFormat.resolve(format, output, Progress.stdoutIsTerminal());
         Writer sink = output == null ? out : OutputFormat.openWriter("-o", output);
-        Severity[] worst = {null};
+        WorstSeverity worst = new WorstSeverity();
         RunSummary summary;
         try (FindingWriter writer = fmt.writer(sink)) {
             FindingWriter counting = new FindingWriter() {
                 @Override
                 public void write(Finding f) throws IOException {
-                    if (worst[0] == null || f.severity().atLeast(worst[0])) {
-                        worst[0] = f.severity();
-                    }
+                    worst.note(f.severity());
                     writer.write(f);
                 }
 
@@ -124,10 +122,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (warnings.inputFailed()) {
             return ExitCode.INPUT;
         }
-        if (failSeverity != null && worst[0] != null && worst[0].atLeast(failSeverity)) {
-            return ExitCode.FINDINGS;
-        }
-        return ExitCode.OK;
+        return worst.exitCode(failSeverity);
     }
 
     /** Total size of the file inputs, or -1 when one is a stream of unknown size. */

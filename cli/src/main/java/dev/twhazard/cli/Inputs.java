@@ -57,7 +57,7 @@ final class Inputs {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
                     List<Path> files = walk.filter(Files::isRegularFile)
-                            .filter(f -> looksLikeCapture(f) || CAPTURE_NAME.matcher(f.getFileName().toString()).matches())
+                            .filter(f -> CAPTURE_NAME.matcher(f.getFileName().toString()).matches() || looksLikeCapture(f))
                             .sorted().toList();
                     if (files.isEmpty()) {
                         missing.add(arg + ": no capture files in this directory");

@@ -72,7 +72,7 @@ final class LiveCommand implements Callable<Integer> {
     Path write;
 
     @Option(names = "--snaplen", paramLabel = "BYTES", description = "Bytes captured per packet (default: 262144).")
-    int snaplen = 262_144;
+    int snaplen = BpfFilter.SNAPLEN;
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Final report: text, csv, json or jsonl (default: text).")
     OutputFormat format = OutputFormat.TEXT;
@@ -135,7 +135,7 @@ final class LiveCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         RunSummary summary = new RunSummary();
         List<Finding> sinceLastReport = new ArrayList<>();
-        Severity[] worst = {null};
+        WorstSeverity worst = new WorstSeverity();
         long[] nextReport = {period > 0 ? System.nanoTime() + period : Long.MAX_VALUE};
         long[] packets = {0};
         try (FindingWriter writer = format.writer(out);
@@ -145,9 +145,7 @@ final class LiveCommand implements Callable<Integer> {
                 if (!show.test(f)) {
                     return;
                 }
-                if (worst[0] == null || f.severity().atLeast(worst[0])) {
-                    worst[0] = f.severity();
-                }
+                worst.note(f.severity());
                 sinceLastReport.add(f);
                 try {
                     writer.write(f);
@@ -180,10 +178,8 @@ final class LiveCommand implements Callable<Integer> {
                 throw e.getCause();
             }
             analyzer.finish();
-            summary.analysis(analyzer.stats());
             summary.inputs.add(new RunSummary.Input(iface, summary.packetsRead, 0, null));
-            summary.settings.put("time_wait_default_s", config.tracker().timeWait().defaultNanos() / 1e9);
-            summary.checkAccounting();
+            summary.complete(analyzer.stats(), config);
             writer.finish(summary);
         } finally {
             out.flush();
@@ -195,7 +191,7 @@ final class LiveCommand implements Callable<Integer> {
                 // The JVM is already shutting down (Ctrl-C): the hook is running.
             }
         }
-        return failSeverity != null && worst[0] != null && worst[0].atLeast(failSeverity) ? ExitCode.FINDINGS : ExitCode.OK;
+        return worst.exitCode(failSeverity);
     }
 
     /**
