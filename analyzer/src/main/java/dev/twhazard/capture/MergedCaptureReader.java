@@ -92,8 +92,9 @@ public final class MergedCaptureReader implements CaptureReader {
             InputStats s = new InputStats(in.name());
             stats.add(s);
             CaptureReader r = null;
-            // Warnings of the peek are held back: a file is read again from its start when the
-            // merge reaches it, and would report them a second time.
+            // Warnings of the peek are held back: with several inputs, a file is closed after its
+            // first record (not every input stays open) and read again from its start when the
+            // merge reaches it, and would report them a second time. A single input stays open.
             HeldWarnings peek = new HeldWarnings();
             try {
                 r = in.opener().open(peek);
@@ -103,7 +104,7 @@ public final class MergedCaptureReader implements CaptureReader {
                     continue;
                 }
                 long first = r.timestampNanos();
-                if (in.reopenable()) {
+                if (in.reopenable() && renumber) {
                     r.close();
                     r = null;
                 } else {
