@@ -95,12 +95,12 @@ bench_file() { # name file runs tshark_runs
     local bytes packets
     bytes=$(stat -L -c %s "$f")
     cat "$f" > /dev/null # into the page cache: every tool reads from memory
-    packets=$("$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" | awk '{print $1}')
     rm -f "$out/$name".*.times
     for ((i = 0; i < runs; i++)); do
         timed "$name.twhazard" "$twhazard" analyze --format json -o /dev/null "$f"
-        timed "$name.bare" "$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" > /dev/null
+        timed "$name.bare" "$JAVA" -cp "$benchjar" dev.twhazard.bench.BareParseLoop "$f" > "$out/$name.bare.out"
     done
+    packets=$(awk '{print $1}' "$out/$name.bare.out") # the bare loop prints the packet count first
     for ((i = 0; i < truns; i++)); do
         timed "$name.tshark" sh -c 'tshark -r "$1" -Y tcp.analysis.reused_ports -T fields -e frame.number > /dev/null 2>&1' sh "$f"
     done
