@@ -32,18 +32,22 @@ final class TimestampClocks {
     /** First incarnations needed before deciding whether offsets are per connection. */
     private static final int MIN_EVIDENCE = 3;
 
-    /** A set of clocks, each as its newest (TSval, time) point. */
-    static final class ClockSet {
+    /**
+     * A set of clocks, each as its newest (TSval, time) point. The points share one array (TSval,
+     * then time) so that matching an observation against every clock reads one run of memory:
+     * with per-connection offsets a busy source holds all {@link #MAX_CLOCKS} of them.
+     */
+    static class ClockSet {
         /** Most addresses carry one clock: start small, grow to {@link #MAX_CLOCKS}. */
-        private int[] ts = new int[1];
-        private long[] time = new long[1];
+        private long[] points = new long[2];
         private int size;
 
         /** Index of the clock the observation fits, or -1. */
         int match(int tsVal, long t) {
+            long[] p = points;
             for (int i = 0; i < size; i++) {
-                long dt = t - time[i];
-                int d = Seq.diff(tsVal, ts[i]);
+                long dt = t - p[2 * i + 1];
+                int d = Seq.diff(tsVal, (int) p[2 * i]);
                 if (dt >= -1_000_000L && d >= -2 && d <= (long) (Math.max(0, dt) * MAX_TICKS_PER_NANO) + SLACK_TICKS) {
                     return i;
                 }
@@ -55,28 +59,27 @@ final class TimestampClocks {
         boolean observe(int tsVal, long t) {
             int i = match(tsVal, t);
             if (i >= 0) {
-                if (Seq.after(tsVal, ts[i])) {
-                    ts[i] = tsVal;
+                if (Seq.after(tsVal, (int) points[2 * i])) {
+                    points[2 * i] = tsVal;
                 }
-                time[i] = Math.max(time[i], t);
+                points[2 * i + 1] = Math.max(points[2 * i + 1], t);
                 return false;
             }
             if (size < MAX_CLOCKS) {
-                if (size == ts.length) {
-                    ts = java.util.Arrays.copyOf(ts, Math.min(MAX_CLOCKS, size * 2));
-                    time = java.util.Arrays.copyOf(time, ts.length);
+                if (2 * size == points.length) {
+                    points = java.util.Arrays.copyOf(points, 2 * Math.min(MAX_CLOCKS, size * 2));
                 }
                 i = size++;
             } else {
                 i = 0;
                 for (int j = 1; j < size; j++) {
-                    if (time[j] < time[i]) {
+                    if (points[2 * j + 1] < points[2 * i + 1]) {
                         i = j;
                     }
                 }
             }
-            ts[i] = tsVal;
-            time[i] = t;
+            points[2 * i] = tsVal;
+            points[2 * i + 1] = t;
             return true;
         }
 
@@ -85,14 +88,16 @@ final class TimestampClocks {
         }
     }
 
-    /** What is known of one (source IP, destination IP). */
-    static final class Source implements dev.twhazard.flow.KeyTable.Keyed {
+    /**
+     * What is known of one (source IP, destination IP): the clocks seen from it (it is that clock
+     * set itself, one object less to reach per connection) and the evidence about its offsets.
+     */
+    static final class Source extends ClockSet implements dev.twhazard.flow.KeyTable.Keyed {
         private final int keyHash;
         final long srcHi;
         final long srcLo;
         final long dstHi;
         final long dstLo;
-        final ClockSet clocks = new ClockSet();
         int firstIncarnations;
         int firstIncarnationsWithNewClock;
         boolean hasLatest;
@@ -135,7 +140,7 @@ final class TimestampClocks {
         }
 
         int clocks() {
-            return comparable() ? Math.max(clocks.size(), maxClocksOnOneQuadruple) : maxClocksOnOneQuadruple;
+            return comparable() ? Math.max(size(), maxClocksOnOneQuadruple) : maxClocksOnOneQuadruple;
         }
     }
 
@@ -144,8 +149,10 @@ final class TimestampClocks {
     Source source(long srcHi, long srcLo, long dstHi, long dstLo) {
         int hash = dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0);
         int slot = hash & CACHE_MASK;
-        Source s = cache[slot];
-        if (s != null && s.hasKey(srcHi, srcLo, dstHi, dstLo, 0) && !s.evicted) {
+        Source s;
+        // The cached hash is compared first: a miss costs no visit to a record that is not wanted.
+        if (cacheHashes[slot] == hash && (s = cache[slot]) != null && s.hasKey(srcHi, srcLo, dstHi, dstLo, 0)
+                && !s.evicted) {
             return s;
         }
         s = sources.get(srcHi, srcLo, dstHi, dstLo, 0, hash);
@@ -154,12 +161,14 @@ final class TimestampClocks {
             sources.add(s);
         }
         cache[slot] = s;
+        cacheHashes[slot] = hash;
         return s;
     }
 
     private static final int CACHE_MASK = (1 << 16) - 1;
-    /** A direct-mapped cache in front of the map, for the busy sources. */
+    /** A direct-mapped cache in front of the map, for the busy sources, with each entry's hash. */
     private final Source[] cache = new Source[CACHE_MASK + 1];
+    private final int[] cacheHashes = new int[CACHE_MASK + 1];
 
     /** The source of {@code side}'s traffic on the flow toward the other side. */
     Source sourceOf(dev.twhazard.flow.Flow f, int side, long now) {
@@ -186,7 +195,7 @@ final class TimestampClocks {
      * @param prevTsTime when that TSval was seen, or 0 if there is none
      */
     void observeFirst(Source src, int ports, int incarnation, int tsVal, long t, int prevTs, long prevTsTime) {
-        boolean newClock = src.clocks.observe(tsVal, t);
+        boolean newClock = src.observe(tsVal, t);
         if (incarnation == 1) {
             src.firstIncarnations++;
             if (newClock) {
