@@ -136,7 +136,16 @@ public final class PawsRegressionDetector implements Detector {
         int client = inc.clientSide();
         if (client >= 0 && inc.endpoint(client).tsSeen() && !inc.partial()) {
             EndpointTrack t = inc.endpoint(client);
-            clocks.remember(clocks.sourceOf(flow, client, time), t.lastTsVal(), t.lastTsTime());
+            // The SYN's lookup (syn) found the client's source already, unless a sweep forgot it
+            // since (or the SYN came from the other side: a simultaneous open).
+            TimestampClocks.Source src = inc.memo() instanceof TimestampClocks.Source m && !m.evicted
+                    && m.hasKey(flow.hi(client), flow.lo(client), flow.hi(1 - client), flow.lo(1 - client), 0) ? m : null;
+            if (src != null) {
+                src.lastUsed = time;
+            } else {
+                src = clocks.sourceOf(flow, client, time);
+            }
+            clocks.remember(src, t.lastTsVal(), t.lastTsTime());
         }
     }
 
@@ -146,6 +155,7 @@ public final class PawsRegressionDetector implements Detector {
         int s = e.side();
         int r = 1 - s;
         TimestampClocks.Source src = clocks.sourceOf(f, s, e.time());
+        inc.memo(src);
         Pending p = null;
         if (f.prevValid() && f.prevCloseKind() == Flow.CloseKind.FIN && f.prevTsSeen(s)
                 && ctx.withinTimeWait(f, r, e.time()) && Seq.diff(f.prevLastTs(s), syn.tsVal) > 1) {

@@ -70,6 +70,12 @@ public final class Incarnation {
     int oldSegmentFindings;
     int pawsFindings;
 
+    /**
+     * A record a detector looked up for this incarnation and needs again at its end, kept to spare
+     * a second lookup. Unlike an attachment it leaves the incarnation's segments uneventful.
+     */
+    private Object memo;
+
     /** Per-detector attachments for state that follows an attempt until its outcome is known. */
     private final Object[] attachments = new Object[ATTACHMENT_SLOTS];
     public static final int ATTACHMENT_SLOTS = 2;
@@ -101,6 +107,7 @@ public final class Incarnation {
         timeWaitLiveAtStart[0] = timeWaitLiveAtStart[1] = 0;
         oldSegmentFindings = pawsFindings = 0;
         java.util.Arrays.fill(attachments, null);
+        memo = null;
         tuple = null;
         occupiesPort = false;
     }
@@ -139,6 +146,14 @@ public final class Incarnation {
             }
         }
         return false;
+    }
+
+    public Object memo() {
+        return memo;
+    }
+
+    public void memo(Object value) {
+        memo = value;
     }
 
     public Object attachment(int slot) {
