@@ -402,8 +402,8 @@ public final class TimeWaitLedger {
         // found without a map lookup or a key allocation.
         int hash = KeyTable.hash(hi, lo, 0, 0, 0);
         int slot = hash & CACHE_MASK;
-        HostTw h = hostCache[slot];
-        if (h != null && h.hasKey(hi, lo, 0, 0, 0) && !h.evicted) {
+        HostTw h;
+        if (hostCacheHashes[slot] == hash && (h = hostCache[slot]) != null && h.hasKey(hi, lo, 0, 0, 0) && !h.evicted) {
             return h;
         }
         h = hosts.get(hi, lo, 0, 0, 0, hash);
@@ -412,12 +412,17 @@ public final class TimeWaitLedger {
             hosts.add(h);
         }
         hostCache[slot] = h;
+        hostCacheHashes[slot] = hash;
         return h;
     }
 
+    // Direct-mapped caches with each entry's hash beside it: a miss is told from the hash alone,
+    // without a visit to a record that is not wanted (most (client, server, port) lookups miss).
     private static final int CACHE_MASK = (1 << 16) - 1;
     private final HostTw[] hostCache = new HostTw[CACHE_MASK + 1];
+    private final int[] hostCacheHashes = new int[CACHE_MASK + 1];
     private final TupleTw[] tupleCache = new TupleTw[CACHE_MASK + 1];
+    private final int[] tupleCacheHashes = new int[CACHE_MASK + 1];
 
     /** The TIME_WAIT record of the host on {@code side} of the flow (its holder's is kept on the flow). */
     public HostTw hostOf(Flow f, int side) {
@@ -445,8 +450,9 @@ public final class TimeWaitLedger {
         int port = f.port(server);
         int hash = KeyTable.hash(cHi, cLo, sHi, sLo, port);
         int slot = hash & CACHE_MASK;
-        TupleTw t = tupleCache[slot];
-        if (t != null && t.hasKey(cHi, cLo, sHi, sLo, port) && !t.evicted) {
+        TupleTw t;
+        if (tupleCacheHashes[slot] == hash && (t = tupleCache[slot]) != null && t.hasKey(cHi, cLo, sHi, sLo, port)
+                && !t.evicted) {
             return t;
         }
         t = tuples.get(cHi, cLo, sHi, sLo, port, hash);
@@ -455,6 +461,7 @@ public final class TimeWaitLedger {
             tuples.add(t);
         }
         tupleCache[slot] = t;
+        tupleCacheHashes[slot] = hash;
         return t;
     }
 
