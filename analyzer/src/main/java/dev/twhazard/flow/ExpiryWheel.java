@@ -6,9 +6,11 @@ package dev.twhazard.flow;
  * scheduled again for its new due time. Scheduling and each check cost O(1); nothing is done for
  * a flow between its due times, whatever the packet rate.
  *
- * <p>A flow sits in at most one slot that counts: {@link Flow#dueSecond} names it, and an entry
- * left in another slot by an earlier schedule is skipped when that slot comes. Due times beyond
- * the wheel's span land in the farthest slot and are checked again then.
+ * <p>A flow sits in exactly one slot: {@link Flow#dueSecond} names it and {@link Flow#wheelIndex}
+ * its place there. Scheduling a flow earlier takes it out of its later slot, so that no stale entry
+ * is left to visit a cold flow for nothing; scheduling it later keeps the earlier entry, and the
+ * check then schedules it again. Due times beyond the wheel's span land in the farthest slot and
+ * are checked again then.
  */
 final class ExpiryWheel {
 
@@ -30,8 +32,11 @@ final class ExpiryWheel {
         }
         second = Math.max(second, processedSecond + 1);
         second = Math.min(second, processedSecond + SLOTS - 1);
-        if (f.dueSecond != Long.MIN_VALUE && f.dueSecond <= second && f.dueSecond > processedSecond) {
-            return;
+        if (pending(f)) {
+            if (f.dueSecond <= second) {
+                return;
+            }
+            unschedule(f);
         }
         f.dueSecond = second;
         int slot = (int) Math.floorMod(second, SLOTS);
@@ -41,7 +46,24 @@ final class ExpiryWheel {
         } else if (sizes[slot] == s.length) {
             s = slots[slot] = java.util.Arrays.copyOf(s, s.length * 2);
         }
+        f.wheelIndex = sizes[slot];
         s[sizes[slot]++] = f;
+    }
+
+    /** Takes the flow out of the wheel (it is forgotten, or moves to an earlier slot). */
+    void unschedule(Flow f) {
+        if (pending(f)) {
+            int slot = (int) Math.floorMod(f.dueSecond, SLOTS);
+            Flow[] s = slots[slot];
+            if (s != null && f.wheelIndex < sizes[slot] && s[f.wheelIndex] == f) {
+                s[f.wheelIndex] = null;
+            }
+        }
+        f.dueSecond = Long.MIN_VALUE;
+    }
+
+    private boolean pending(Flow f) {
+        return f.dueSecond != Long.MIN_VALUE && f.dueSecond > processedSecond;
     }
 
     /**
@@ -69,8 +91,8 @@ final class ExpiryWheel {
             sizes[slot] = 0;
             for (int i = 0; i < n; i++) {
                 Flow f = s[i];
-                if (f.dueSecond != second) {
-                    continue; // rescheduled elsewhere, or removed
+                if (f == null || f.dueSecond != second) {
+                    continue; // taken out, or recycled
                 }
                 f.dueSecond = Long.MIN_VALUE;
                 long next = check.applyAsLong(f);

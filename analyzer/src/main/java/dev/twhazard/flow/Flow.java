@@ -52,6 +52,8 @@ public final class Flow {
     long lastSeen;
     /** The second the expiry wheel will look at this flow, or Long.MIN_VALUE. */
     long dueSecond = Long.MIN_VALUE;
+    /** Where in that second's slot of the wheel the flow sits. */
+    int wheelIndex;
     /** Forgotten by the tracker (expired or evicted). */
     boolean removed;
 

@@ -37,8 +37,6 @@ import java.util.ArrayDeque;
  */
 public final class FlowTracker {
 
-    /** When a new flow is first checked for expiry (shorter than any TIME_WAIT). */
-    private static final long FIRST_LOOK_NANOS = 20_000_000_000L;
     /** A no-socket RST answers the segment it resets within this time. */
     private static final long ANSWER_WINDOW_NANOS = 1_000_000_000L;
     /** Segments this close after the new SYN may be the old incarnation's, reordered by the capture. */
@@ -121,12 +119,9 @@ public final class FlowTracker {
         }
         advance(clock);
         Flow f = table.getOrCreate(seg);
-        if (f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid) {
+        boolean created = f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid;
+        if (created) {
             flowsCreated++;
-            // The first look comes soon: most connections have closed by then and are rescheduled
-            // for their TIME_WAIT's end, so no entry in the wheel keeps a forgotten flow alive for
-            // the whole idle timeout.
-            expiry.schedule(f, clock + Math.min(FIRST_LOOK_NANOS, config.idleTimeout().toNanos()));
             if (table.size() > config.maxFlows()) {
                 evictOldest(f);
             }
@@ -165,6 +160,13 @@ public final class FlowTracker {
             }
         }
         e.settleIncarnationNumber();
+        if (created) {
+            // Scheduled once its first segment is tracked (which is never a duplicate: a new flow
+            // has nothing to repeat), for when it may expire: a connection in progress after the
+            // idle timeout. Its close schedules it earlier, for its TIME_WAIT's end, so the wheel
+            // visits most flows once.
+            expiry.schedule(f, expiry(f));
+        }
         return e;
     }
 
@@ -233,6 +235,7 @@ public final class FlowTracker {
         }
         ledger.end(f, clock);
         listener.onFlowRemoved(f, evicted);
+        expiry.unschedule(f);
         table.remove(f);
         f.removed = true;
         table.recycle(f);
