@@ -56,8 +56,10 @@ public final class PortExhaustionDetector implements Detector {
 
     @Override
     public void finish() {
+        // Only the reportable records are sorted: most of the (client, server, port) records still
+        // held at the end are far below the threshold, and sorting them all costs a visit to each.
         List<TimeWaitLedger.TupleTw> tuples = ctx.ledger().tuples().stream()
-                .filter(t -> t.connections() > 0)
+                .filter(this::reportable)
                 .sorted(Comparator.comparingLong(TimeWaitLedger.TupleTw::firstTime))
                 .toList();
         for (TimeWaitLedger.TupleTw t : tuples) {
@@ -65,32 +67,36 @@ public final class PortExhaustionDetector implements Detector {
         }
     }
 
-    private void report(TimeWaitLedger.TupleTw t) {
+    /** The client port range the record is measured against, and where it comes from. */
+    private record PortRange(int size, String source) { }
+
+    private PortRange range(TimeWaitLedger.TupleTw t) {
         AnalyzerConfig cfg = ctx.config();
-        int size;
-        String source;
         if (cfg.portRangeConfigured()) {
-            size = cfg.portRangeHigh() - cfg.portRangeLow() + 1;
-            source = "configured";
+            return new PortRange(cfg.portRangeHigh() - cfg.portRangeLow() + 1, "configured");
         } else if (t.portReused() && t.maxPort() - t.minPort() + 1 >= MIN_OBSERVED_RANGE) {
             // Linux connect() takes even ports first and odd ones only when the even ones run out
             // (__inet_hash_connect), so the span seen is rounded out to whole even/odd pairs.
-            size = (t.maxPort() | 1) - (t.minPort() & ~1) + 1;
-            source = "observed";
+            return new PortRange((t.maxPort() | 1) - (t.minPort() & ~1) + 1, "observed");
         } else if (t.minPort() >= LINUX_LOW && t.maxPort() <= LINUX_HIGH) {
-            size = LINUX_HIGH - LINUX_LOW + 1;
-            source = "os_default";
+            return new PortRange(LINUX_HIGH - LINUX_LOW + 1, "os_default");
         } else if (t.minPort() >= IANA_LOW) {
-            size = IANA_HIGH - IANA_LOW + 1;
-            source = "os_default";
-        } else {
-            size = IANA_HIGH - Math.min(WIDE_LOW, t.minPort()) + 1;
-            source = "os_default";
+            return new PortRange(IANA_HIGH - IANA_LOW + 1, "os_default");
         }
+        return new PortRange(IANA_HIGH - Math.min(WIDE_LOW, t.minPort()) + 1, "os_default");
+    }
+
+    private boolean reportable(TimeWaitLedger.TupleTw t) {
+        return t.connections() > 0 && t.peakTw() > 0
+                && t.peakOccupied() / (double) range(t).size() >= ctx.config().minPortUtilization();
+    }
+
+    private void report(TimeWaitLedger.TupleTw t) {
+        AnalyzerConfig cfg = ctx.config();
+        PortRange range = range(t);
+        int size = range.size();
+        String source = range.source();
         double utilization = t.peakOccupied() / (double) size;
-        if (utilization < cfg.minPortUtilization() || t.peakTw() == 0) {
-            return;
-        }
         long twNanos = t.timeWaitNanos() > 0 ? t.timeWaitNanos() : cfg.tracker().timeWait().defaultNanos();
         double rate = Math.round(size / (twNanos / 1e9) * 100) / 100.0;
         String rateText = rate < 10 ? String.format(Locale.ROOT, "%.2f", rate) : String.format(Locale.ROOT, "%.0f", rate);
