@@ -38,6 +38,8 @@ class ExpiryWheelTest {
     static final class Model {
         final Map<Flow, Long> due = new IdentityHashMap<>();
         final Set<Flow> forgotten = Collections.newSetFromMap(new IdentityHashMap<>());
+        /** Forgotten and taken out of the wheel ({@link ExpiryWheel#unschedule}), as the tracker does. */
+        final Set<Flow> takenOut = Collections.newSetFromMap(new IdentityHashMap<>());
         final ExpiryWheel wheel = new ExpiryWheel();
         long processingSecond = Long.MIN_VALUE;
 
@@ -60,6 +62,9 @@ class ExpiryWheelTest {
             }
             Set<Flow> expired = Collections.newSetFromMap(new IdentityHashMap<>());
             wheel.advance(now, f -> {
+                if (takenOut.contains(f)) {
+                    fail("checked a flow taken out of the wheel " + when);
+                }
                 if (forgotten.contains(f)) {
                     return Long.MIN_VALUE; // removed outside the wheel, as on eviction: the check says so
                 }
@@ -106,12 +111,18 @@ class ExpiryWheelTest {
                     Flow f = any(m.due, random);
                     m.schedule(f, now + offset(random));
                 } else if (op < 60 && !m.due.isEmpty()) {
-                    // Forgotten outside the wheel (eviction); later reused for another quadruple.
+                    // Forgotten outside the wheel (eviction), and taken out of it or not (the check
+                    // then says it is gone); later reused for another quadruple.
                     Flow f = any(m.due, random);
                     m.due.remove(f);
                     m.forgotten.add(f);
                     if (random.nextBoolean()) {
+                        m.wheel.unschedule(f);
+                        m.takenOut.add(f);
+                    }
+                    if (random.nextBoolean()) {
                         m.forgotten.remove(f);
+                        m.takenOut.remove(f);
                         f.init(1, 2, 3, 4, 5, 6, 7); // resets its wheel position, as the table does
                         reusable.add(f);
                     }
