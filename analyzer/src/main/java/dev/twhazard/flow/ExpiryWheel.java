@@ -6,11 +6,11 @@ package dev.twhazard.flow;
  * scheduled again for its new due time. Scheduling and each check cost O(1); nothing is done for
  * a flow between its due times, whatever the packet rate.
  *
- * <p>A flow sits in exactly one slot: {@link Flow#dueSecond} names it and {@link Flow#wheelIndex}
- * its place there. Scheduling a flow earlier takes it out of its later slot, so that no stale entry
- * is left to visit a cold flow for nothing; scheduling it later keeps the earlier entry, and the
- * check then schedules it again. Due times beyond the wheel's span land in the farthest slot and
- * are checked again then.
+ * <p>A flow sits in exactly one slot, that of its due second: {@link Flow#dueSecond} names it and
+ * {@link Flow#wheelIndex} its place there. Scheduling it again moves it, earlier or later, so a
+ * closed flow is looked at once, when its TIME_WAIT and grace are over, and no entry is left
+ * behind to visit a cold flow for nothing. Due times beyond the wheel's span land in the farthest
+ * slot and are checked again then.
  */
 final class ExpiryWheel {
 
@@ -22,7 +22,7 @@ final class ExpiryWheel {
     private long processedSecond = Long.MIN_VALUE;
     private long nextSecondNanos = Long.MIN_VALUE;
 
-    /** Schedules the flow to be checked at {@code dueNanos} (unless it is already due earlier). */
+    /** Schedules the flow to be checked at {@code dueNanos}, instead of when it was due before. */
     void schedule(Flow f, long dueNanos) {
         long second = Math.floorDiv(dueNanos, SECOND);
         if (processedSecond == Long.MIN_VALUE) {
@@ -33,7 +33,7 @@ final class ExpiryWheel {
         second = Math.max(second, processedSecond + 1);
         second = Math.min(second, processedSecond + SLOTS - 1);
         if (pending(f)) {
-            if (f.dueSecond <= second) {
+            if (f.dueSecond == second) {
                 return;
             }
             unschedule(f);
@@ -56,7 +56,15 @@ final class ExpiryWheel {
             int slot = (int) Math.floorMod(f.dueSecond, SLOTS);
             Flow[] s = slots[slot];
             if (s != null && f.wheelIndex < sizes[slot] && s[f.wheelIndex] == f) {
-                s[f.wheelIndex] = null;
+                // The slot's last entry fills the gap, so that a slot holds only the flows due in
+                // it and its array stays as small as that.
+                int last = --sizes[slot];
+                Flow moved = s[last];
+                s[f.wheelIndex] = moved;
+                s[last] = null;
+                if (moved.dueSecond == f.dueSecond) {
+                    moved.wheelIndex = f.wheelIndex;
+                }
             }
         }
         f.dueSecond = Long.MIN_VALUE;

@@ -37,6 +37,8 @@ import java.util.ArrayDeque;
  */
 public final class FlowTracker {
 
+    /** When a new flow is first checked for expiry (shorter than any TIME_WAIT). */
+    private static final long FIRST_LOOK_NANOS = 20_000_000_000L;
     /** A no-socket RST answers the segment it resets within this time. */
     private static final long ANSWER_WINDOW_NANOS = 1_000_000_000L;
     /** Segments this close after the new SYN may be the old incarnation's, reordered by the capture. */
@@ -119,9 +121,11 @@ public final class FlowTracker {
         }
         advance(clock);
         Flow f = table.getOrCreate(seg);
-        boolean created = f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid;
-        if (created) {
+        if (f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid) {
             flowsCreated++;
+            // The first look comes soon: most connections have closed by then and moved to their
+            // TIME_WAIT's end, so the wheel's slots minutes ahead hold only the few long ones.
+            expiry.schedule(f, clock + Math.min(FIRST_LOOK_NANOS, config.idleTimeout().toNanos()));
             if (table.size() > config.maxFlows()) {
                 evictOldest(f);
             }
@@ -160,13 +164,6 @@ public final class FlowTracker {
             }
         }
         e.settleIncarnationNumber();
-        if (created) {
-            // Scheduled once its first segment is tracked (which is never a duplicate: a new flow
-            // has nothing to repeat), for when it may expire: a connection in progress after the
-            // idle timeout. Its close schedules it earlier, for its TIME_WAIT's end, so the wheel
-            // visits most flows once.
-            expiry.schedule(f, expiry(f));
-        }
         return e;
     }
 
