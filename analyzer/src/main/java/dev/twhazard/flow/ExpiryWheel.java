@@ -50,7 +50,7 @@ final class ExpiryWheel {
         s[sizes[slot]++] = f;
     }
 
-    /** Takes the flow out of the wheel (it is forgotten, or moves to an earlier slot). */
+    /** Takes the flow out of the wheel (it is forgotten, or moves to another slot). */
     void unschedule(Flow f) {
         if (pending(f)) {
             int slot = (int) Math.floorMod(f.dueSecond, SLOTS);
@@ -99,8 +99,8 @@ final class ExpiryWheel {
             sizes[slot] = 0;
             for (int i = 0; i < n; i++) {
                 Flow f = s[i];
-                if (f == null || f.dueSecond != second) {
-                    continue; // taken out, or recycled
+                if (f.dueSecond != second) {
+                    continue; // recycled for another quadruple without being taken out
                 }
                 f.dueSecond = Long.MIN_VALUE;
                 long next = check.applyAsLong(f);
