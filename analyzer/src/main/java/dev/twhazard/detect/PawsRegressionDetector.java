@@ -136,16 +136,8 @@ public final class PawsRegressionDetector implements Detector {
         int client = inc.clientSide();
         if (client >= 0 && inc.endpoint(client).tsSeen() && !inc.partial()) {
             EndpointTrack t = inc.endpoint(client);
-            // The SYN's lookup (syn) found the client's source already, unless a sweep forgot it
-            // since (or the SYN came from the other side: a simultaneous open).
-            TimestampClocks.Source src = inc.memo() instanceof TimestampClocks.Source m && !m.evicted
-                    && m.hasKey(flow.hi(client), flow.lo(client), flow.hi(1 - client), flow.lo(1 - client), 0) ? m : null;
-            if (src != null) {
-                src.lastUsed = time;
-            } else {
-                src = clocks.sourceOf(flow, client, time);
-            }
-            clocks.remember(src, t.lastTsVal(), t.lastTsTime());
+            // The SYN's lookup (syn) has usually found the client's source already.
+            clocks.remember(clocks.sourceOf(flow, client, time, inc.memo()), t.lastTsVal(), t.lastTsTime());
         }
     }
 

@@ -172,7 +172,21 @@ final class TimestampClocks {
 
     /** The source of {@code side}'s traffic on the flow toward the other side. */
     Source sourceOf(dev.twhazard.flow.Flow f, int side, long now) {
-        Source s = source(f.hi(side), f.lo(side), f.hi(1 - side), f.lo(1 - side));
+        return sourceOf(f, side, now, null);
+    }
+
+    /**
+     * The source of {@code side}'s traffic on the flow toward the other side: {@code known} (a
+     * source found earlier for the flow, or null) if it still is that record, else looked up. It
+     * is not when a sweep has forgotten it since, or when it was the other side's.
+     */
+    Source sourceOf(dev.twhazard.flow.Flow f, int side, long now, Object known) {
+        long srcHi = f.hi(side);
+        long srcLo = f.lo(side);
+        long dstHi = f.hi(1 - side);
+        long dstLo = f.lo(1 - side);
+        Source s = known instanceof Source k && !k.evicted && k.hasKey(srcHi, srcLo, dstHi, dstLo, 0) ? k
+                : source(srcHi, srcLo, dstHi, dstLo);
         s.lastUsed = now;
         return s;
     }
