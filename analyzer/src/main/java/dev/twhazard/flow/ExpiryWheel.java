@@ -11,14 +11,28 @@ package dev.twhazard.flow;
  * closed flow is looked at once, when its TIME_WAIT and grace are over, and no entry is left
  * behind to visit a cold flow for nothing. Due times beyond the wheel's span land in the farthest
  * slot and are checked again then.
+ *
+ * <p>Slot arrays are pooled by size. A busy second's array is filled when its flows close and
+ * emptied when their TIME_WAIT and grace are over, more than a minute later: long enough to be
+ * promoted, so a fresh array per second would leave the old generation a stream of dead arrays
+ * (several MB per minute of capture at 5,000 connections/s) that only a full collection frees,
+ * and the process's memory would creep up with capture length.
  */
 final class ExpiryWheel {
 
     private static final int SLOTS = 4096;
     private static final long SECOND = 1_000_000_000L;
 
+    private static final int MIN_LENGTH = 16;
+    /** Size classes pooled: lengths 16, 32, ... up to 16 << 14 (262,144 entries, 1 MB). */
+    private static final int CLASSES = 15;
+    /** Spare arrays kept per size class: a handful cycle at a steady connection rate. */
+    private static final int SPARES = 8;
+
     private final Flow[][] slots = new Flow[SLOTS][];
     private final int[] sizes = new int[SLOTS];
+    private final Flow[][][] spares = new Flow[CLASSES][SPARES][];
+    private final int[] spareCounts = new int[CLASSES];
     private long processedSecond = Long.MIN_VALUE;
     private long nextSecondNanos = Long.MIN_VALUE;
 
@@ -42,9 +56,13 @@ final class ExpiryWheel {
         int slot = (int) Math.floorMod(second, SLOTS);
         Flow[] s = slots[slot];
         if (s == null) {
-            s = slots[slot] = new Flow[16];
+            s = slots[slot] = take(MIN_LENGTH);
         } else if (sizes[slot] == s.length) {
-            s = slots[slot] = java.util.Arrays.copyOf(s, s.length * 2);
+            Flow[] bigger = take(s.length * 2);
+            System.arraycopy(s, 0, bigger, 0, s.length);
+            java.util.Arrays.fill(s, null);
+            give(s);
+            s = slots[slot] = bigger;
         }
         f.wheelIndex = sizes[slot];
         s[sizes[slot]++] = f;
@@ -109,9 +127,30 @@ final class ExpiryWheel {
                 }
             }
             java.util.Arrays.fill(s, 0, n, null);
-            if (slots[slot] == null && s.length <= 1024) {
-                slots[slot] = s;
-            }
+            give(s);
         }
+    }
+
+    /** An empty array of {@code length} (a power of two from 16), from the pool if it has one. */
+    private Flow[] take(int length) {
+        int c = sizeClass(length);
+        if (c < CLASSES && spareCounts[c] > 0) {
+            Flow[] a = spares[c][--spareCounts[c]];
+            spares[c][spareCounts[c]] = null;
+            return a;
+        }
+        return new Flow[length];
+    }
+
+    /** Returns an emptied array to the pool, or drops it when its class is full or not pooled. */
+    private void give(Flow[] a) {
+        int c = sizeClass(a.length);
+        if (c < CLASSES && spareCounts[c] < SPARES) {
+            spares[c][spareCounts[c]++] = a;
+        }
+    }
+
+    private static int sizeClass(int length) {
+        return Integer.numberOfTrailingZeros(length) - Integer.numberOfTrailingZeros(MIN_LENGTH);
     }
 }

@@ -145,6 +145,49 @@ class ExpiryWheelTest {
         }
     }
 
+    /**
+     * Busy seconds, as at thousands of closes a second: slots of up to thousands of flows, whose
+     * arrays grow through the pooled sizes and come back to the pool when their second passes,
+     * while flows move between busy slots and some are taken out. A pooled array handed out twice,
+     * or not emptied, would lose flows or hand the check flows that are not due.
+     */
+    @Test
+    void busySecondsReusePooledArraysWithoutLosingFlows() {
+        SplittableRandom random = new SplittableRandom(42);
+        Model m = new Model();
+        long now = T0;
+        m.advance(now, "at start");
+        List<Flow> reusable = new ArrayList<>();
+        for (int round = 0; round < 60; round++) {
+            String when = "(round " + round + ")";
+            int burst = random.nextInt(100, 6000);
+            for (int i = 0; i < burst; i++) {
+                Flow f = reusable.isEmpty() ? flow() : reusable.remove(reusable.size() - 1);
+                // a few busy seconds ahead, and a few beyond a wheel turn
+                long ahead = random.nextInt(50) == 0 ? random.nextLong(4000 * S, 9000 * S) : random.nextLong(1, 8) * S;
+                m.schedule(f, now + ahead);
+            }
+            for (int i = 0; i < burst / 4 && !m.due.isEmpty(); i++) {
+                Flow f = any(m.due, random);
+                if (random.nextBoolean()) {
+                    m.schedule(f, now + random.nextLong(1, 8) * S);
+                } else {
+                    m.due.remove(f);
+                    m.wheel.unschedule(f);
+                    f.init(1, 2, 3, 4, 5, 6, 7);
+                    reusable.add(f);
+                }
+            }
+            now += random.nextInt(10) == 0 ? 4000 * S : S;
+            m.advance(now, when);
+        }
+        for (int i = 0; i < 20; i++) {
+            now += 1000 * S;
+            m.advance(now, "draining");
+        }
+        assertTrue(m.due.isEmpty(), m.due.size() + " flows never expired");
+    }
+
     /** Due offsets: past, the same second, seconds, minutes, and beyond the 4096 s span. */
     static long offset(SplittableRandom random) {
         return switch (random.nextInt(5)) {
