@@ -67,7 +67,7 @@ final class TimestampClocks {
             }
             if (size < MAX_CLOCKS) {
                 if (2 * size == points.length) {
-                    points = java.util.Arrays.copyOf(points, 2 * Math.min(MAX_CLOCKS, size * 2));
+                    points = java.util.Arrays.copyOf(points, 2 * grownCapacity());
                 }
                 i = size++;
             } else {
@@ -85,6 +85,11 @@ final class TimestampClocks {
 
         int size() {
             return size;
+        }
+
+        /** Clocks the set makes room for when it is full: twice as many, up to the limit. */
+        int grownCapacity() {
+            return Math.min(MAX_CLOCKS, size * 2);
         }
     }
 
@@ -127,6 +132,16 @@ final class TimestampClocks {
         @Override
         public int keyHash() {
             return keyHash;
+        }
+
+        /**
+         * A source showing a second clock nearly always goes on to fill the set (per-connection
+         * offsets bring a clock per quadruple, and a NAT several), over minutes of capture. Growing
+         * in steps would leave each smaller array dead in the old generation, where sources live.
+         */
+        @Override
+        int grownCapacity() {
+            return MAX_CLOCKS;
         }
 
         /** Offsets are per connection: TSvals of different quadruples say nothing about hosts. */
