@@ -2,13 +2,15 @@
 # Times twhazard against tshark and a bare parse loop on the same generated captures, and
 # measures twhazard's memory on a long capture streamed through standard input.
 #
-#   bench/compare.sh            # everything: ~2.1M and ~21M packet captures, then a 10 GB stream
+#   bench/compare.sh            # everything: ~2.1M and ~21M packet captures, a 2 GB capture at
+#                               # 20,000 new connections/s, then a 10 GB stream
 #   STREAM=0 bench/compare.sh   # without the 10 GB stream
-#   LARGE=0 STREAM=0 bench/compare.sh
+#   LARGE=0 HIGH_RATE=0 STREAM=0 bench/compare.sh
 #
 # Settings (environment): RUNS (5, timed runs per tool on the small capture), LARGE_RUNS (3),
 # TSHARK_RUNS (3, small capture), TSHARK_LARGE_RUNS (1: about 6 minutes each), SMALL_CONNECTIONS
-# (200k), LARGE_CONNECTIONS (2m), STREAM_CONNECTIONS (9.3m, about 10 GB), JAVA (the newest JDK
+# (200k), LARGE_CONNECTIONS (2m), HIGH_RATE_CONNECTIONS (2m, at 20,000/s), STREAM_CONNECTIONS
+# (9.3m, about 10 GB), JAVA (the newest JDK
 # >= 21 under /usr/lib/jvm, for the generator and the bare loop; twhazard itself runs through
 # the ./twhazard launcher, with its JDK choice and JVM flags), TWHAZARD_JAVA_OPTS (passed to the
 # launcher). Results go to bench/out/compare-results.md (and the terminal).
@@ -28,7 +30,9 @@ TSHARK_LARGE_RUNS=${TSHARK_LARGE_RUNS:-1}
 SMALL_CONNECTIONS=${SMALL_CONNECTIONS:-200k}
 LARGE_CONNECTIONS=${LARGE_CONNECTIONS:-2m}
 STREAM_CONNECTIONS=${STREAM_CONNECTIONS:-9.3m}
+HIGH_RATE_CONNECTIONS=${HIGH_RATE_CONNECTIONS:-2m}
 LARGE=${LARGE:-1}
+HIGH_RATE=${HIGH_RATE:-1}
 STREAM=${STREAM:-1}
 
 java_major() {
@@ -58,10 +62,10 @@ fi
 # twhazard runs through the launcher, as users run it: its JVM flags (and TWHAZARD_JAVA_OPTS) apply.
 twhazard="$root/twhazard"
 
-generate() { # name seed connections
+generate() { # name seed connections [generator options...]
     local f="$out/$1.pcap"
     if [ ! -f "$f" ] || [ "${REGENERATE:-0}" = 1 ]; then
-        "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed "$2" --connections "$3" -o "$f" >&2
+        "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed "$2" --connections "$3" "${@:4}" -o "$f" >&2
     fi
     echo "$f"
 }
@@ -132,6 +136,27 @@ bench_file small "$small" "$RUNS" "$TSHARK_RUNS"
 if [ "$LARGE" = 1 ]; then
     large=$(generate large 2 "$LARGE_CONNECTIONS")
     bench_file large "$large" "$LARGE_RUNS" "$TSHARK_LARGE_RUNS"
+fi
+
+if [ "$HIGH_RATE" = 1 ]; then
+    # The issue's memory case: at 20,000 new connections/s a 60 s TIME_WAIT alone holds 1.2 M
+    # quadruples. One timed run for peak RSS; then PlantedCheck, which analyses the capture again
+    # and must find exactly the hazards the generator planted.
+    rate=$(generate rate20k 4 "$HIGH_RATE_CONNECTIONS" --rate 20000)
+    bytes=$(stat -L -c %s "$rate")
+    cat "$rate" > /dev/null
+    rm -f "$out/rate20k.twhazard.times"
+    timed rate20k.twhazard "$twhazard" analyze --format json -o /dev/null "$rate"
+    read -r secs peak < "$out/.time"
+    if ! "$JAVA" -cp "$benchjar" dev.twhazard.bench.PlantedCheck "$rate" "$out/rate20k.planted.csv" > "$out/rate20k.check"; then
+        echo "compare.sh: the analyzer does not find exactly the planted hazards: see $out/rate20k.check" >&2
+    fi
+    packets=$(sed -n 's/^packets \([0-9]*\),.*/\1/p' "$out/rate20k.check")
+    awk -v p="$packets" -v s="$secs" -v r="$peak" -v b="$bytes" \
+        'BEGIN {printf "| rate20k (%.0f MB, %d packets, 20,000 new connections/s) | twhazard analyze --format json | 1 | %.2f s | %.2f M | %.0f | %.0f MB |\n", b/1e6, p, s, p/s/1e6, b/s/1e6, r/1024}' >> "$results"
+    echo >> "$results"
+    echo "PlantedCheck on rate20k: $(grep '^agreement' "$out/rate20k.check")" >> "$results"
+    echo >> "$results"
 fi
 
 if [ "$STREAM" = 1 ]; then
