@@ -135,9 +135,10 @@ final class TimestampClocks {
         }
 
         /**
-         * A source showing a second clock nearly always goes on to fill the set (per-connection
-         * offsets bring a clock per quadruple, and a NAT several), over minutes of capture. Growing
-         * in steps would leave each smaller array dead in the old generation, where sources live.
+         * A source showing a second clock usually goes on to fill the set, over minutes of
+         * capture: per-connection offsets bring a clock per quadruple. Growing in steps would leave
+         * each smaller array dead in the old generation, where sources live. A NAT of a few hosts
+         * pays for the unused room instead, at most 224 bytes.
          */
         @Override
         int grownCapacity() {
