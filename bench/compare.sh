@@ -10,10 +10,10 @@
 # Settings (environment): RUNS (5, timed runs per tool on the small capture), LARGE_RUNS (3),
 # TSHARK_RUNS (3, small capture), TSHARK_LARGE_RUNS (1: about 6 minutes each), SMALL_CONNECTIONS
 # (200k), LARGE_CONNECTIONS (2m), HIGH_RATE_CONNECTIONS (2m, at 20,000/s), STREAM_CONNECTIONS
-# (9.3m, about 10 GB), JAVA (the newest JDK
-# >= 21 under /usr/lib/jvm, for the generator and the bare loop; twhazard itself runs through
-# the ./twhazard launcher, with its JDK choice and JVM flags), TWHAZARD_JAVA_OPTS (passed to the
-# launcher). Results go to bench/out/compare-results.md (and the terminal).
+# (9.3m, about 10 GB), JAVA (the newest JDK >= 21 under /usr/lib/jvm, for the generator and the
+# bare loop; twhazard itself runs through the ./twhazard launcher, with its JDK choice and JVM
+# flags), TWHAZARD_JAVA_OPTS (passed to the launcher). Results go to
+# bench/out/compare-results.md (and the terminal).
 # Everything large is written under bench/out/ (git-ignored); the 10 GB stream never touches the
 # disk. Delete bench/out/*.pcap when done.
 set -euo pipefail

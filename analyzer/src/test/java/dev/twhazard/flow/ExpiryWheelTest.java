@@ -148,8 +148,8 @@ class ExpiryWheelTest {
     /**
      * Busy seconds, as at thousands of closes a second: slots of up to thousands of flows, whose
      * arrays grow through the pooled sizes and come back to the pool when their second passes,
-     * while flows move between busy slots and some are taken out. A pooled array handed out twice,
-     * or not emptied, would lose flows or hand the check flows that are not due.
+     * while flows move between busy slots and some are taken out. A pooled array handed out to two
+     * slots at once would lose flows or hand the check flows that are not due.
      */
     @Test
     void busySecondsReusePooledArraysWithoutLosingFlows() {
