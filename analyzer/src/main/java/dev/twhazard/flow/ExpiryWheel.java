@@ -110,7 +110,7 @@ final class ExpiryWheel {
             int slot = (int) Math.floorMod(second, SLOTS);
             Flow[] s = slots[slot];
             int n = sizes[slot];
-            if (n == 0) {
+            if (s == null) {
                 continue;
             }
             slots[slot] = null;
