@@ -64,7 +64,8 @@ twhazard="$root/twhazard"
 
 generate() { # name seed connections [generator options...]
     local f="$out/$1.pcap"
-    if [ ! -f "$f" ] || [ "${REGENERATE:-0}" = 1 ]; then
+    # A capture without its list of planted hazards is regenerated: PlantedCheck needs both.
+    if [ ! -f "$f" ] || [ ! -f "$out/$1.planted.csv" ] || [ "${REGENERATE:-0}" = 1 ]; then
         "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed "$2" --connections "$3" "${@:4}" -o "$f" >&2
     fi
     echo "$f"

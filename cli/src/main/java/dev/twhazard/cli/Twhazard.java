@@ -37,6 +37,7 @@ public final class Twhazard implements Runnable {
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out,
                 java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(System.err, true);
+        OldGenerationBudget.install();
         int code = execute(args, out, err, System.in);
         out.flush();
         System.exit(code);
