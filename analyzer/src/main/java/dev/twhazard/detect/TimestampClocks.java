@@ -161,14 +161,12 @@ final class TimestampClocks {
     }
 
     private final dev.twhazard.flow.KeyTable<Source> sources = new dev.twhazard.flow.KeyTable<>();
+    private final dev.twhazard.flow.RecentRecords<Source> recentSources = new dev.twhazard.flow.RecentRecords<>();
 
     Source source(long srcHi, long srcLo, long dstHi, long dstLo) {
         int hash = dev.twhazard.flow.KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0);
-        int slot = hash & CACHE_MASK;
-        Source s;
-        // The cached hash is compared first: a miss costs no visit to a record that is not wanted.
-        if (cacheHashes[slot] == hash && (s = cache[slot]) != null && s.hasKey(srcHi, srcLo, dstHi, dstLo, 0)
-                && !s.evicted) {
+        Source s = recentSources.candidate(hash);
+        if (s != null && s.hasKey(srcHi, srcLo, dstHi, dstLo, 0) && !s.evicted) {
             return s;
         }
         s = sources.get(srcHi, srcLo, dstHi, dstLo, 0, hash);
@@ -176,15 +174,9 @@ final class TimestampClocks {
             s = new Source(srcHi, srcLo, dstHi, dstLo, hash);
             sources.add(s);
         }
-        cache[slot] = s;
-        cacheHashes[slot] = hash;
+        recentSources.put(hash, s);
         return s;
     }
-
-    private static final int CACHE_MASK = (1 << 16) - 1;
-    /** A direct-mapped cache in front of the map, for the busy sources, with each entry's hash. */
-    private final Source[] cache = new Source[CACHE_MASK + 1];
-    private final int[] cacheHashes = new int[CACHE_MASK + 1];
 
     /** The source of {@code side}'s traffic on the flow toward the other side. */
     Source sourceOf(dev.twhazard.flow.Flow f, int side, long now) {

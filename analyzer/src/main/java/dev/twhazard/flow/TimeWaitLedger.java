@@ -387,6 +387,8 @@ public final class TimeWaitLedger {
     private final TimeWaitLengths lengths;
     private final KeyTable<HostTw> hosts = new KeyTable<>();
     private final KeyTable<TupleTw> tuples = new KeyTable<>();
+    private final RecentRecords<HostTw> recentHosts = new RecentRecords<>();
+    private final RecentRecords<TupleTw> recentTuples = new RecentRecords<>();
     /** One FIFO per distinct TIME_WAIT length; end times within a FIFO are in order. */
     private final java.util.List<EndQueue> queues = new java.util.ArrayList<>();
     private long[] queueLengths = new long[0];
@@ -397,13 +399,11 @@ public final class TimeWaitLedger {
         this.lengths = lengths;
     }
 
+    /** The TIME_WAIT record of the host at the address, made on first use. */
     public HostTw host(long hi, long lo) {
-        // A direct-mapped cache in front of the map: the busy hosts (servers, active clients) are
-        // found without a map lookup or a key allocation.
         int hash = KeyTable.hash(hi, lo, 0, 0, 0);
-        int slot = hash & CACHE_MASK;
-        HostTw h;
-        if (hostCacheHashes[slot] == hash && (h = hostCache[slot]) != null && h.hasKey(hi, lo, 0, 0, 0) && !h.evicted) {
+        HostTw h = recentHosts.candidate(hash);
+        if (h != null && h.hasKey(hi, lo, 0, 0, 0) && !h.evicted) {
             return h;
         }
         h = hosts.get(hi, lo, 0, 0, 0, hash);
@@ -411,18 +411,9 @@ public final class TimeWaitLedger {
             h = new HostTw(hi, lo, lengths.nanosFor(hi, lo));
             hosts.add(h);
         }
-        hostCache[slot] = h;
-        hostCacheHashes[slot] = hash;
+        recentHosts.put(hash, h);
         return h;
     }
-
-    // Direct-mapped caches with each entry's hash beside it: a miss is told from the hash alone,
-    // without a visit to a record that is not wanted (most (client, server, port) lookups miss).
-    private static final int CACHE_MASK = (1 << 16) - 1;
-    private final HostTw[] hostCache = new HostTw[CACHE_MASK + 1];
-    private final int[] hostCacheHashes = new int[CACHE_MASK + 1];
-    private final TupleTw[] tupleCache = new TupleTw[CACHE_MASK + 1];
-    private final int[] tupleCacheHashes = new int[CACHE_MASK + 1];
 
     /** The TIME_WAIT record of the host on {@code side} of the flow (its holder's is kept on the flow). */
     public HostTw hostOf(Flow f, int side) {
@@ -449,10 +440,8 @@ public final class TimeWaitLedger {
         long sLo = f.lo(server);
         int port = f.port(server);
         int hash = KeyTable.hash(cHi, cLo, sHi, sLo, port);
-        int slot = hash & CACHE_MASK;
-        TupleTw t;
-        if (tupleCacheHashes[slot] == hash && (t = tupleCache[slot]) != null && t.hasKey(cHi, cLo, sHi, sLo, port)
-                && !t.evicted) {
+        TupleTw t = recentTuples.candidate(hash);
+        if (t != null && t.hasKey(cHi, cLo, sHi, sLo, port) && !t.evicted) {
             return t;
         }
         t = tuples.get(cHi, cLo, sHi, sLo, port, hash);
@@ -460,8 +449,7 @@ public final class TimeWaitLedger {
             t = new TupleTw(cHi, cLo, sHi, sLo, port);
             tuples.add(t);
         }
-        tupleCache[slot] = t;
-        tupleCacheHashes[slot] = hash;
+        recentTuples.put(hash, t);
         return t;
     }
 
