@@ -61,6 +61,8 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || [ ! -f "$benchjar" ]; then
 fi
 # twhazard runs through the launcher, as users run it: its JVM flags (and TWHAZARD_JAVA_OPTS) apply.
 twhazard="$root/twhazard"
+# The launcher's first run after a build prepares its startup cache (JDK 25+): not a timed run.
+"$twhazard" --version >/dev/null
 
 generate() { # name seed connections [generator options...]
     local f="$out/$1.pcap"
