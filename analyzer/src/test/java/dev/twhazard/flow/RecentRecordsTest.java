@@ -16,7 +16,8 @@ class RecentRecordsTest {
         assertSame(a, recent.candidate(0x0001_0005));
         // Same slot (the low 16 bits), another hash: a miss, told without looking at the record.
         assertNull(recent.candidate(0x0002_0005));
-        assertNull(recent.candidate(0x0000_0006));
+        // Another slot, never filled.
+        assertNull(recent.candidate(0x0001_0006));
     }
 
     @Test
