@@ -37,7 +37,9 @@ public final class Twhazard implements Runnable {
         PrintWriter out = new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out,
                 java.nio.charset.StandardCharsets.UTF_8), 1 << 16));
         PrintWriter err = new PrintWriter(System.err, true);
-        OldGenerationBudget.install();
+        // Off the main thread: setting up the JMX listeners takes about 25 ms, which would delay
+        // every run, and the budget acts only seconds into a large capture.
+        Thread.ofPlatform().daemon().name("twhazard-gc-budget").start(OldGenerationBudget::install);
         int code = execute(args, out, err, System.in);
         out.flush();
         System.exit(code);
