@@ -73,12 +73,14 @@ generate() { # name seed connections [generator options...]
     echo "$f"
 }
 
-# timed LABEL CMD...: runs CMD under /usr/bin/time, appends "seconds max_rss_kb" to $out/LABEL.times
+# timed LABEL CMD...: runs CMD under /usr/bin/time, appends "seconds max_rss_kb cpu_seconds" to
+# $out/LABEL.times (CPU: user plus system, all threads: with two cores, what the whole process
+# asks of the machine, which bounds how far spreading its work over threads can go).
 timed() {
     local label=$1
     shift
-    /usr/bin/time -f "%e %M" -o "$out/.time" "$@"
-    cat "$out/.time" >> "$out/$label.times"
+    /usr/bin/time -f "%e %M %U %S" -o "$out/.time" "$@"
+    awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$out/.time" >> "$out/$label.times"
 }
 
 median() { # file column -> median of that column
@@ -93,8 +95,8 @@ results="$out/compare-results.md"
 {
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $("$JAVA" -version 2>&1 | head -n 1), $(tshark --version | head -n 1)"
     echo
-    echo "| capture | tool | runs | wall (median) | packets/s | MB/s | peak RSS |"
-    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    echo "| capture | tool | runs | wall (median) | CPU (median, cores busy) | packets/s | MB/s | peak RSS |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 } > "$results"
 
 bench_file() { # name file runs tshark_runs
@@ -118,20 +120,21 @@ bench_file() { # name file runs tshark_runs
             tshark) label="tshark -Y tcp.analysis.reused_ports" ;;
             bare) label="bare parse loop (Java)" ;;
         esac
-        local t rss n
+        local t rss n cpu
         t=$(median "$out/$name.$tool.times" 1)
         rss=$(max "$out/$name.$tool.times" 2)
+        cpu=$(median "$out/$name.$tool.times" 3)
         n=$(wc -l < "$out/$name.$tool.times")
         awk -v cap="$name ($((bytes / 1000000)) MB, $packets packets)" -v tool="$label" -v n="$n" -v t="$t" \
-            -v p="$packets" -v b="$bytes" -v rss="$rss" \
-            'BEGIN {printf "| %s | %s | %d | %.2f s | %.2f M | %.0f | %.0f MB |\n", cap, tool, n, t, p/t/1e6, b/t/1e6, rss/1024}' >> "$results"
+            -v p="$packets" -v b="$bytes" -v rss="$rss" -v cpu="$cpu" \
+            'BEGIN {printf "| %s | %s | %d | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", cap, tool, n, t, cpu, cpu/t, p/t/1e6, b/t/1e6, rss/1024}' >> "$results"
     done
     local tw ts bare
     tw=$(median "$out/$name.twhazard.times" 1)
     ts=$(median "$out/$name.tshark.times" 1)
     bare=$(median "$out/$name.bare.times" 1)
     awk -v n="$name" -v tw="$tw" -v ts="$ts" -v bare="$bare" \
-        'BEGIN {printf "| %s | ratios | | tshark/twhazard %.1fx | twhazard/bare loop %.1fx | | |\n", n, ts/tw, tw/bare}' >> "$results"
+        'BEGIN {printf "| %s | ratios | | tshark/twhazard %.1fx | twhazard/bare loop %.1fx | | | |\n", n, ts/tw, tw/bare}' >> "$results"
 }
 
 small=$(generate small 1 "$SMALL_CONNECTIONS")
@@ -150,13 +153,13 @@ if [ "$HIGH_RATE" = 1 ]; then
     cat "$rate" > /dev/null
     rm -f "$out/rate20k.twhazard.times"
     timed rate20k.twhazard "$twhazard" analyze --format json -o /dev/null "$rate"
-    read -r secs peak < "$out/.time"
+    read -r secs peak cpu < <(tail -n 1 "$out/rate20k.twhazard.times")
     if ! "$JAVA" -cp "$benchjar" dev.twhazard.bench.PlantedCheck "$rate" "$out/rate20k.planted.csv" > "$out/rate20k.check"; then
         echo "compare.sh: the analyzer does not find exactly the planted hazards: see $out/rate20k.check" >&2
     fi
     packets=$(sed -n 's/^packets \([0-9]*\),.*/\1/p' "$out/rate20k.check")
-    awk -v p="$packets" -v s="$secs" -v r="$peak" -v b="$bytes" \
-        'BEGIN {printf "| rate20k (%.0f MB, %d packets, 20,000 new connections/s) | twhazard analyze --format json | 1 | %.2f s | %.2f M | %.0f | %.0f MB |\n", b/1e6, p, s, p/s/1e6, b/s/1e6, r/1024}' >> "$results"
+    awk -v p="$packets" -v s="$secs" -v r="$peak" -v b="$bytes" -v cpu="$cpu" \
+        'BEGIN {printf "| rate20k (%.0f MB, %d packets, 20,000 new connections/s) | twhazard analyze --format json | 1 | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", b/1e6, p, s, cpu, cpu/s, p/s/1e6, b/s/1e6, r/1024}' >> "$results"
     echo >> "$results"
     echo "PlantedCheck on rate20k: $(grep '^agreement' "$out/rate20k.check")" >> "$results"
     echo >> "$results"
@@ -171,7 +174,7 @@ if [ "$STREAM" = 1 ]; then
     start=$(date +%s)
     ( "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed 3 --connections "$STREAM_CONNECTIONS" -o - \
         2> "$out/stream-generator.log" \
-      | /usr/bin/time -f "%e %M" -o "$out/stream.time" "$twhazard" analyze --format json \
+      | /usr/bin/time -f "%e %M %U %S" -o "$out/stream.time" "$twhazard" analyze --format json \
         -o "$out/stream.json" - ) &
     pipeline=$!
     pid=""
@@ -186,11 +189,11 @@ if [ "$STREAM" = 1 ]; then
         sleep 10
     done
     wait "$pipeline"
-    read -r secs peak < "$out/stream.time"
+    read -r secs peak user sys < "$out/stream.time"
     packets=$(sed -n 's/.*: \([0-9]*\) packets.*/\1/p' "$out/stream-generator.log")
     mb=$(sed -n 's/.*packets (.*), \([0-9.]*\) MB.*/\1/p' "$out/stream-generator.log")
-    awk -v p="$packets" -v s="$secs" -v r="$peak" -v mb="$mb" \
-        'BEGIN {printf "| stream (%.0f MB, %d packets, stdin) | twhazard analyze --format json - | 1 | %.2f s | %.2f M | %.0f | %.0f MB |\n", mb, p, s, p/s/1e6, mb/s, r/1024}' >> "$results"
+    awk -v p="$packets" -v s="$secs" -v r="$peak" -v mb="$mb" -v cpu="$(awk -v u="$user" -v y="$sys" 'BEGIN {print u + y}')" \
+        'BEGIN {printf "| stream (%.0f MB, %d packets, stdin) | twhazard analyze --format json - | 1 | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", mb, p, s, cpu, cpu/s, p/s/1e6, mb/s, r/1024}' >> "$results"
     echo >> "$results"
     echo "RSS of the streaming run over time (s, MB): $(tail -n +2 "$rss_log" | awk -F, '{printf "%s:%s ", $1, $2}')" >> "$results"
 fi
