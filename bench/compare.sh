@@ -76,10 +76,11 @@ generate() { # name seed connections [generator options...]
 # timed LABEL CMD...: runs CMD under /usr/bin/time, appends "seconds max_rss_kb cpu_seconds" to
 # $out/LABEL.times (CPU: user plus system, all threads: with two cores, what the whole process
 # asks of the machine, which bounds how far spreading its work over threads can go).
+time_format="%e %M %U %S"
 timed() {
     local label=$1
     shift
-    /usr/bin/time -f "%e %M %U %S" -o "$out/.time" "$@"
+    /usr/bin/time -f "$time_format" -o "$out/.time" "$@"
     awk '{printf "%s %s %.2f\n", $1, $2, $3 + $4}' "$out/.time" >> "$out/$label.times"
 }
 
@@ -174,7 +175,7 @@ if [ "$STREAM" = 1 ]; then
     start=$(date +%s)
     ( "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed 3 --connections "$STREAM_CONNECTIONS" -o - \
         2> "$out/stream-generator.log" \
-      | /usr/bin/time -f "%e %M %U %S" -o "$out/stream.time" "$twhazard" analyze --format json \
+      | /usr/bin/time -f "$time_format" -o "$out/stream.time" "$twhazard" analyze --format json \
         -o "$out/stream.json" - ) &
     pipeline=$!
     pid=""
@@ -192,8 +193,8 @@ if [ "$STREAM" = 1 ]; then
     read -r secs peak user sys < "$out/stream.time"
     packets=$(sed -n 's/.*: \([0-9]*\) packets.*/\1/p' "$out/stream-generator.log")
     mb=$(sed -n 's/.*packets (.*), \([0-9.]*\) MB.*/\1/p' "$out/stream-generator.log")
-    awk -v p="$packets" -v s="$secs" -v r="$peak" -v mb="$mb" -v cpu="$(awk -v u="$user" -v y="$sys" 'BEGIN {print u + y}')" \
-        'BEGIN {printf "| stream (%.0f MB, %d packets, stdin) | twhazard analyze --format json - | 1 | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", mb, p, s, cpu, cpu/s, p/s/1e6, mb/s, r/1024}' >> "$results"
+    awk -v p="$packets" -v s="$secs" -v r="$peak" -v mb="$mb" -v user="$user" -v sys="$sys" \
+        'BEGIN {cpu = user + sys; printf "| stream (%.0f MB, %d packets, stdin) | twhazard analyze --format json - | 1 | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", mb, p, s, cpu, cpu/s, p/s/1e6, mb/s, r/1024}' >> "$results"
     echo >> "$results"
     echo "RSS of the streaming run over time (s, MB): $(tail -n +2 "$rss_log" | awk -F, '{printf "%s:%s ", $1, $2}')" >> "$results"
 fi
