@@ -12,9 +12,10 @@ import dev.twhazard.decode.IpAddress;
  * 60 s TIME_WAIT holds 1.2 M of them), so the summary is plain, narrow fields: one TIME_WAIT
  * start for the holder(s) (both ends of a simultaneous close enter it together), 16-bit ports,
  * byte-sized flags, and the rare late-segment details in a separate object made only when a late
- * segment arrives.
+ * segment arrives. Addresses whose high halves are both zero (every IPv4 quadruple, held
+ * IPv4-mapped) keep only their low halves; {@link Ipv6Flow} holds the rest.
  */
-public final class Flow {
+public sealed class Flow permits Ipv6Flow {
 
     /** How the last finished incarnation ended. */
     public enum CloseKind {
@@ -39,13 +40,10 @@ public final class Flow {
         boolean finRetransmit;
     }
 
-    long aHi;
     long aLo;
-    long bHi;
     long bLo;
     private char aPort;
     private char bPort;
-    int hash;
 
     Incarnation active;
     int incarnations;
@@ -54,14 +52,17 @@ public final class Flow {
     long dueSecond = Long.MIN_VALUE;
     /** Where in that second's slot of the wheel the flow sits. */
     int wheelIndex;
-    /** Forgotten by the tracker (expired or evicted). */
-    boolean removed;
+    /** Bit set of {@link #REMOVED} and {@link #PREV_TW_GONE}: one byte for two flags. */
+    private byte marks;
+    private static final byte REMOVED = 1;
+    private static final byte PREV_TW_GONE = 2;
 
     // Summary of the last finished incarnation ("prev").
-    boolean prevValid;
+    /** How it closed: 0 while there is none, else the {@link CloseKind}'s ordinal + 1. */
+    private byte prevClose;
+    private static final CloseKind[] CLOSE_KINDS = CloseKind.values();
     int prevNumber;
     byte prevClientSide;
-    CloseKind prevCloseKind;
     /** Bit 0: side A holds TIME_WAIT; bit 1: side B. */
     byte prevHolders;
     /** When the holder's TIME_WAIT started or last restarted. */
@@ -81,8 +82,7 @@ public final class Flow {
     int twEpoch;
     /** Bit per side: this side's TIME_WAIT is counted in the ledger right now. */
     byte twCounted;
-    /** The TIME_WAIT is known to be gone before its time (RST, takeover, overflow). */
-    boolean prevTwGone;
+    /** When the TIME_WAIT was known to be gone before its time (RST, takeover, overflow). */
     long prevTwGoneTime;
     int prevMinSeqA;
     int prevMinSeqB;
@@ -98,8 +98,6 @@ public final class Flow {
     long prevEndTime;
 
     LateTrigger trigger;
-    /** Link in the table's list of recycled flows. */
-    Flow nextFree;
 
     // Duplicate filter for segments that arrive when no incarnation is active: the last
     // signature per side, so that a mirror copy of one side's FIN captured behind the other
@@ -109,8 +107,8 @@ public final class Flow {
     private long lastSigTimeA = Long.MIN_VALUE;
     private long lastSigTimeB = Long.MIN_VALUE;
 
-    Flow(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int hash) {
-        init(aHi, aLo, aPort, bHi, bLo, bPort, hash);
+    Flow(long aLo, int aPort, long bLo, int bPort) {
+        init(aLo, aPort, bLo, bPort);
     }
 
     /**
@@ -119,23 +117,19 @@ public final class Flow {
      * generation. The TIME_WAIT epoch keeps counting, so that entries the ledger still holds for
      * the flow's previous life can never match it.
      */
-    void init(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort, int hash) {
-        this.aHi = aHi;
+    void init(long aLo, int aPort, long bLo, int bPort) {
         this.aLo = aLo;
         this.aPort = (char) aPort;
-        this.bHi = bHi;
         this.bLo = bLo;
         this.bPort = (char) bPort;
-        this.hash = hash;
         active = null;
         incarnations = 0;
         lastSeen = 0;
         dueSecond = Long.MIN_VALUE;
-        removed = false;
-        prevValid = false;
+        marks = 0;
+        prevClose = 0;
         prevNumber = 0;
         prevClientSide = 0;
-        prevCloseKind = null;
         prevHolders = 0;
         prevTwStart = 0;
         prevTwFrame = 0;
@@ -147,7 +141,6 @@ public final class Flow {
         tupleClientSide = -1;
         twEpoch++;
         twCounted = 0;
-        prevTwGone = false;
         prevTwGoneTime = 0;
         prevMinSeqA = prevMinSeqB = prevSndNxtA = prevSndNxtB = 0;
         prevFinSeqA = prevFinSeqB = prevLastTsA = prevLastTsB = 0;
@@ -175,9 +168,23 @@ public final class Flow {
         return sig == last && lastTime != Long.MIN_VALUE && time - lastTime <= window;
     }
 
-    /** Address (high half) of a side: 0 is A, 1 is B. */
+    /** Address (high half) of a side: 0 is A, 1 is B. Zero here; {@link Ipv6Flow} keeps others. */
     public long hi(int side) {
-        return side == 0 ? aHi : bHi;
+        return 0;
+    }
+
+    /** True if this flow is the quadruple's: the table's test, low halves and ports first. */
+    final boolean hasKey(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
+        return this.aLo == aLo && this.bLo == bLo && this.aPort == aPort && this.bPort == bPort
+                && hi(0) == aHi && hi(1) == bHi;
+    }
+
+    boolean removed() {
+        return (marks & REMOVED) != 0;
+    }
+
+    void markRemoved() {
+        marks |= REMOVED;
     }
 
     public long lo(int side) {
@@ -201,7 +208,7 @@ public final class Flow {
     }
 
     public boolean prevValid() {
-        return prevValid;
+        return prevClose != 0;
     }
 
     public int prevNumber() {
@@ -212,8 +219,9 @@ public final class Flow {
         return prevClientSide;
     }
 
+    /** How the last finished incarnation ended, or null if there is none. */
     public CloseKind prevCloseKind() {
-        return prevCloseKind;
+        return prevClose == 0 ? null : CLOSE_KINDS[prevClose - 1];
     }
 
     public boolean prevHolds(int side) {
@@ -238,8 +246,13 @@ public final class Flow {
         return prevTwLiveAtEntry;
     }
 
+    /** The TIME_WAIT is known to be gone before its time (RST, takeover, overflow). */
     public boolean prevTwGone() {
-        return prevTwGone;
+        return (marks & PREV_TW_GONE) != 0;
+    }
+
+    void setPrevTwGone(boolean gone) {
+        marks = (byte) (gone ? marks | PREV_TW_GONE : marks & ~PREV_TW_GONE);
     }
 
     public long prevTwGoneTime() {
@@ -289,15 +302,14 @@ public final class Flow {
 
     /** Copies what TIME_WAIT protects from a finished incarnation into the summary. */
     void summarize(Incarnation inc, CloseKind kind, long endTime) {
-        prevValid = true;
+        prevClose = (byte) (kind.ordinal() + 1);
         prevNumber = inc.number;
         prevClientSide = (byte) inc.clientSide;
-        prevCloseKind = kind;
         prevHolders = 0;
         prevTwStart = 0;
         prevTwFrame = 0;
         prevTwLiveAtEntry = 0;
-        prevTwGone = false;
+        setPrevTwGone(false);
         prevTwGoneTime = 0;
         if (kind == CloseKind.FIN) {
             for (int side = 0; side < 2; side++) {

@@ -1,7 +1,9 @@
 package dev.twhazard.flow;
 
 import dev.twhazard.decode.TcpSegment;
+import java.util.ArrayDeque;
 import java.util.function.Consumer;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Flows by quadruple, independent of direction: an open-addressing table with linear probing
@@ -18,8 +20,19 @@ public final class FlowTable {
     private int mask;
     private int size;
     private int lastSide;
+    private final IntUnaryOperator segmentHash;
 
     public FlowTable(int expectedFlows) {
+        this(expectedFlows, IntUnaryOperator.identity());
+    }
+
+    /**
+     * A table whose segments carry {@code segmentHash} of their quadruple's hash instead of the
+     * hash itself: tests force collisions this way. A flow stores no hash ({@link #remove} works
+     * it out again), so the table must know.
+     */
+    FlowTable(int expectedFlows, IntUnaryOperator segmentHash) {
+        this.segmentHash = segmentHash;
         int cap = Integer.highestOneBit(Math.max(16, (int) (expectedFlows / MAX_LOAD)) - 1) << 1;
         slots = new Flow[cap];
         hashes = new int[cap];
@@ -70,19 +83,27 @@ public final class FlowTable {
             if (f == null) {
                 break;
             }
-            if (hashes[i] == h && f.aLo == aLo && f.bLo == bLo && f.port(0) == aPort && f.port(1) == bPort
-                    && f.aHi == aHi && f.bHi == bHi) {
+            if (hashes[i] == h && f.hasKey(aHi, aLo, aPort, bHi, bLo, bPort)) {
                 return f;
             }
             i = (i + 1) & mask;
         }
-        Flow f = free;
-        if (f != null) {
-            free = f.nextFree;
-            f.nextFree = null;
-            f.init(aHi, aLo, aPort, bHi, bLo, bPort, h);
+        Flow f;
+        if (aHi == 0 && bHi == 0) {
+            f = free.poll();
+            if (f != null) {
+                f.init(aLo, aPort, bLo, bPort);
+            } else {
+                f = new Flow(aLo, aPort, bLo, bPort);
+            }
         } else {
-            f = new Flow(aHi, aLo, aPort, bHi, bLo, bPort, h);
+            Ipv6Flow f6 = freeIpv6.poll();
+            if (f6 != null) {
+                f6.init(aHi, aLo, aPort, bHi, bLo, bPort);
+            } else {
+                f6 = new Ipv6Flow(aHi, aLo, aPort, bHi, bLo, bPort);
+            }
+            f = f6;
         }
         slots[i] = f;
         hashes[i] = h;
@@ -92,18 +113,23 @@ public final class FlowTable {
         return f;
     }
 
-    /** Forgotten flows, kept to stand for new quadruples (see {@link Flow#init}). */
-    private Flow free;
+    /** Forgotten flows, kept to stand for new quadruples (see {@link Flow#init}), by kind. */
+    private final ArrayDeque<Flow> free = new ArrayDeque<>();
+    private final ArrayDeque<Ipv6Flow> freeIpv6 = new ArrayDeque<>();
 
     /** Hands a removed flow back for reuse; the caller must hold no references it will use again. */
     public void recycle(Flow f) {
-        f.nextFree = free;
-        free = f;
+        if (f instanceof Ipv6Flow f6) {
+            freeIpv6.push(f6);
+        } else {
+            free.push(f);
+        }
     }
 
     /** Removes the flow (found by identity). */
     public void remove(Flow flow) {
-        int i = flow.hash & mask;
+        int h = hash(flow.hi(0), flow.lo(0), flow.port(0), flow.hi(1), flow.lo(1), flow.port(1));
+        int i = segmentHash.applyAsInt(h) & mask;
         while (slots[i] != null && slots[i] != flow) {
             i = (i + 1) & mask;
         }

@@ -121,7 +121,7 @@ public final class FlowTracker {
         }
         advance(clock);
         Flow f = table.getOrCreate(seg);
-        if (f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid) {
+        if (f.lastSeen == 0 && f.incarnations == 0 && !f.prevValid()) {
             flowsCreated++;
             // The first look comes soon: most connections have closed by then and moved to their
             // TIME_WAIT's end, so the wheel's slots minutes ahead hold only the few long ones.
@@ -134,7 +134,7 @@ public final class FlowTracker {
         int side = table.lastSide();
         SegmentEvent e = event;
         e.reset(f, side, seg);
-        e.twGoneBefore = f.prevTwGone;
+        e.twGoneBefore = f.prevTwGone();
         long sig = EndpointTrack.signature(seg);
         boolean repeatsLast = f.repeatsLast(side, fold(sig), seg.timestampNanos, EndpointTrack.duplicateWindow(seg));
         boolean duplicate = f.active != null ? f.active.ep[side].isDuplicate(seg, sig) : repeatsLast;
@@ -154,7 +154,7 @@ public final class FlowTracker {
             }
         } else if (f.active != null) {
             inConnection(e);
-        } else if (f.prevValid && belongsToClosed(f, side, seg)) {
+        } else if (f.prevValid() && belongsToClosed(f, side, seg)) {
             afterClose(e);
         } else {
             startPartial(e);
@@ -188,7 +188,7 @@ public final class FlowTracker {
     /** The capture time of the wheel's current check (read by {@link #expiryCheck}, so it captures nothing). */
     private long expiryNow;
     private final java.util.function.ToLongFunction<Flow> expiryCheck = f -> {
-        if (f.removed) {
+        if (f.removed()) {
             return Long.MIN_VALUE;
         }
         long due = expiry(f);
@@ -234,7 +234,7 @@ public final class FlowTracker {
         listener.onFlowRemoved(f, evicted);
         expiry.unschedule(f);
         table.remove(f);
-        f.removed = true;
+        f.markRemoved();
         table.recycle(f);
         if (evicted) {
             flowsEvicted++;
@@ -619,7 +619,7 @@ public final class FlowTracker {
             inc.establishedTime = e.time();
         }
 
-        if (f.prevValid && inc.established && !inc.partial && e.time() - inc.synFirstTime > REORDER_SLACK_NANOS
+        if (f.prevValid() && inc.established && !inc.partial && e.time() - inc.synFirstTime > REORDER_SLACK_NANOS
                 && belongsToPrevious(f, inc, s, seg)) {
             e.role = SegmentRole.OLD_INCARNATION;
             e.rejection = ReceiverCheck.rejection(inc, s, seg);
@@ -709,7 +709,7 @@ public final class FlowTracker {
 
     /** The previous incarnation's TIME_WAIT is over before its time (taken over, accepted, killed). */
     private void timeWaitGone(Flow f, long time) {
-        f.prevTwGone = true;
+        f.setPrevTwGone(true);
         f.prevTwGoneTime = time;
         ledger.end(f, time);
     }
@@ -723,10 +723,10 @@ public final class FlowTracker {
 
     /** A stale ACK from the holder proves its TIME_WAIT alive though a RST should have killed it. */
     private void reviveIfKilled(Flow f, int holder, long time) {
-        if (f.prevTwGone && f.prevHolds(holder) && f.prevCloseKind == Flow.CloseKind.FIN) {
+        if (f.prevTwGone() && f.prevHolds(holder) && f.prevCloseKind() == Flow.CloseKind.FIN) {
             long end = f.prevTwStart(holder) + ledger.hostOf(f, holder).twNanos;
             if (time < end) {
-                f.prevTwGone = false;
+                f.setPrevTwGone(false);
                 ledger.revive(f, holder, time, end);
             }
         }
@@ -925,7 +925,7 @@ public final class FlowTracker {
 
     /** A segment with no incarnation in progress belongs to the closed one if it fits its space. */
     private static boolean belongsToClosed(Flow f, int s, TcpSegment seg) {
-        if (f.prevCloseKind != Flow.CloseKind.FIN && f.prevCloseKind != Flow.CloseKind.RESET) {
+        if (f.prevCloseKind() != Flow.CloseKind.FIN && f.prevCloseKind() != Flow.CloseKind.RESET) {
             return false;
         }
         return Seq.between(seg.seq, f.prevMinSeq(s) - 1, f.prevSndNxt(s) + 1);
@@ -937,7 +937,7 @@ public final class FlowTracker {
         int s = e.side;
         int r = 1 - s;
         e.role = SegmentRole.LATE_OTHER;
-        if (f.prevCloseKind != Flow.CloseKind.FIN) {
+        if (f.prevCloseKind() != Flow.CloseKind.FIN) {
             return;
         }
         boolean rst = seg.has(TcpSegment.RST);
@@ -949,7 +949,7 @@ public final class FlowTracker {
                 e.rstAnswersPeer = t != null && t.side == r && !seg.has(TcpSegment.ACK)
                         && (!t.hadAck || seg.seq == t.ack) && e.time() - t.time <= ANSWER_WINDOW_NANOS;
                 e.role = SegmentRole.LATE_RST_FROM_HOLDER;
-                if (f.twCounted != 0 || !f.prevTwGone) {
+                if (f.twCounted != 0 || !f.prevTwGone()) {
                     timeWaitGone(f, e.time());
                 }
             } else if (f.prevHolds(r) && seg.seq == f.prevSndNxt(s)) {

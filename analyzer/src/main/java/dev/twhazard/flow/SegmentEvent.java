@@ -99,10 +99,10 @@ public final class SegmentEvent {
         if (inc != null) {
             return inc.state(side);
         }
-        if (!flow.prevValid) {
+        if (!flow.prevValid()) {
             return EndpointState.UNKNOWN;
         }
-        return switch (flow.prevCloseKind) {
+        return switch (flow.prevCloseKind()) {
             case RESET -> EndpointState.RESET;
             case UNCLOSED -> EndpointState.UNKNOWN;
             case FIN -> flow.prevHolds(side) && (flow.twCounted & (1 << side)) != 0
@@ -121,7 +121,7 @@ public final class SegmentEvent {
         } else if (incarnation != null) {
             incarnationNumber = incarnation.number;
         } else {
-            incarnationNumber = flow.prevValid ? flow.prevNumber : 0;
+            incarnationNumber = flow.prevValid() ? flow.prevNumber : 0;
         }
     }
 }
