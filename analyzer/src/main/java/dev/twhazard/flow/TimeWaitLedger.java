@@ -312,7 +312,6 @@ public final class TimeWaitLedger {
         }
     }
 
-
     private final TimeWaitLengths lengths;
     private final KeyTable<HostTw> hosts = new KeyTable<>();
     private final KeyTable<TupleTw> tuples = new KeyTable<>();
