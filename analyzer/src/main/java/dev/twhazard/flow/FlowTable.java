@@ -13,7 +13,13 @@ import java.util.function.IntUnaryOperator;
  */
 public final class FlowTable {
 
-    private static final float MAX_LOAD = 0.6f;
+    /**
+     * Fuller than a chained table would be, because a probe run stays within a cache line or two
+     * of the hash array: 2 M slots then hold the 1.4 M quadruples that 20,000 new connections/s
+     * keep through TIME_WAIT, where 0.6 doubled the table to 4 M slots. Measured at that rate:
+     * 20 to 25 MB less RSS and no slower (three interleaved pairs, all three faster).
+     */
+    private static final float MAX_LOAD = 0.75f;
 
     private Flow[] slots;
     private int[] hashes;
