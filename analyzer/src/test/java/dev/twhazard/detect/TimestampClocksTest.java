@@ -1,0 +1,52 @@
+package dev.twhazard.detect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The clock set behind the NAT estimate: it grows by doubling up to 16 clocks, then replaces. */
+class TimestampClocksTest {
+
+    private static final long SECOND = 1_000_000_000L;
+
+    /** Clock {@code k}'s TSval at second 0: far from every other clock's, so none fits another. */
+    private static int tsVal(int k) {
+        return k * 100_000_000;
+    }
+
+    /**
+     * Each growth of the point array (1, 2, 4, 8 and 16 clocks) must carry every clock over:
+     * after each new clock, all the earlier ones still fit their next tick, one second on.
+     */
+    @Test
+    void everyClockSurvivesEachGrowth() {
+        TimestampClocks.ClockSet set = new TimestampClocks.ClockSet();
+        for (int k = 0; k < 16; k++) {
+            assertTrue(set.observe(tsVal(k), k), "clock " + k + " is new");
+            assertEquals(k + 1, set.size());
+            for (int j = 0; j <= k; j++) {
+                assertEquals(j, set.match(tsVal(j) + 1000, SECOND + k), "clock " + j + " after " + (k + 1) + " clocks");
+            }
+        }
+    }
+
+    /** A 17th clock takes the place of the clock seen longest ago; the other 15 stay. */
+    @Test
+    void seventeenthClockReplacesTheOldest() {
+        TimestampClocks.ClockSet set = new TimestampClocks.ClockSet();
+        for (int k = 0; k < 16; k++) {
+            set.observe(tsVal(k), k);
+        }
+        // Clock 0 was seen at time 0, the others later: it is the one to go.
+        assertTrue(set.observe(tsVal(16), 100));
+        assertEquals(16, set.size());
+        assertEquals(-1, set.match(tsVal(0), 200));
+        assertEquals(0, set.match(tsVal(16), 200), "the new clock sits where clock 0 was");
+        for (int k = 1; k < 16; k++) {
+            assertEquals(k, set.match(tsVal(k), 200));
+        }
+        assertFalse(set.observe(tsVal(5) + 1, 300), "a known clock's next tick is not a new clock");
+    }
+}
