@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** The clock set behind the NAT estimate: it grows by doubling up to 16 clocks, then replaces. */
+/**
+ * The clock sets behind the NAT estimate: a per-quadruple set grows by doubling up to 16 clocks, a
+ * source's set from one clock straight to 16; when full, the oldest clock makes room.
+ */
 class TimestampClocksTest {
 
     private static final long SECOND = 1_000_000_000L;
@@ -17,12 +20,16 @@ class TimestampClocksTest {
     }
 
     /**
-     * Each growth of the point array (1, 2, 4, 8 and 16 clocks) must carry every clock over:
-     * after each new clock, all the earlier ones still fit their next tick, one second on.
+     * Each growth of the point array must carry every clock over: after each new clock, all the
+     * earlier ones still fit their next tick, one second on.
      */
     @Test
     void everyClockSurvivesEachGrowth() {
-        TimestampClocks.ClockSet set = new TimestampClocks.ClockSet();
+        assertEveryClockSurvives(new TimestampClocks.ClockSet());
+        assertEveryClockSurvives(new TimestampClocks.Source(0, 0x0000FFFF0A000001L, 0, 0x0000FFFF0A000002L, 7));
+    }
+
+    private static void assertEveryClockSurvives(TimestampClocks.ClockSet set) {
         for (int k = 0; k < 16; k++) {
             assertTrue(set.observe(tsVal(k), k), "clock " + k + " is new");
             assertEquals(k + 1, set.size());
