@@ -12,8 +12,8 @@ import dev.twhazard.decode.IpAddress;
  * 60 s TIME_WAIT holds 1.2 M of them), so the summary is plain, narrow fields: one TIME_WAIT
  * start for the holder(s) (both ends of a simultaneous close enter it together), 16-bit ports,
  * byte-sized flags, and the rare late-segment details in a separate object made only when a late
- * segment arrives. Addresses whose high halves are both zero (every IPv4 quadruple, held
- * IPv4-mapped) keep only their low halves; {@link Ipv6Flow} holds the rest.
+ * segment arrives. An IPv4 quadruple (both addresses IPv4-mapped, {@link IpAddress#isV4}) keeps
+ * only the 32 bits that differ; {@link Ipv6Flow} holds any other.
  */
 public sealed class Flow permits Ipv6Flow {
 
@@ -28,20 +28,24 @@ public sealed class Flow permits Ipv6Flow {
     }
 
     /**
-     * A late segment from the passive closer that the TIME_WAIT holder should answer: kept until
-     * the answer comes, to tell a TIME_WAIT's ACK from a stateless RST.
+     * What only some closed quadruples need, in an object made when first needed: the late
+     * segment from the passive closer that the TIME_WAIT holder should answer (kept until the
+     * answer comes, to tell a TIME_WAIT's ACK from a stateless RST), and when the TIME_WAIT was
+     * known to be gone before its time.
      */
-    static final class LateTrigger {
+    static final class Late {
         int side = -1;
         long frame;
         long time;
         int ack;
         boolean hadAck;
         boolean finRetransmit;
+        long twGoneTime;
     }
 
-    long aLo;
-    long bLo;
+    /** The IPv4 addresses: the low 32 bits of their mapped low halves. */
+    private int a4;
+    private int b4;
     private char aPort;
     private char bPort;
 
@@ -82,8 +86,6 @@ public sealed class Flow permits Ipv6Flow {
     int twEpoch;
     /** Bit per side: this side's TIME_WAIT is counted in the ledger right now. */
     byte twCounted;
-    /** When the TIME_WAIT was known to be gone before its time (RST, takeover, overflow). */
-    long prevTwGoneTime;
     int prevMinSeqA;
     int prevMinSeqB;
     int prevSndNxtA;
@@ -97,7 +99,7 @@ public sealed class Flow permits Ipv6Flow {
     /** When the last incarnation closed: for a FIN close, when its TIME_WAIT began. */
     long prevEndTime;
 
-    LateTrigger trigger;
+    Late late;
 
     // Duplicate filter for segments that arrive when no incarnation is active: the last
     // signature per side, so that a mirror copy of one side's FIN captured behind the other
@@ -107,6 +109,7 @@ public sealed class Flow permits Ipv6Flow {
     private long lastSigTimeA = Long.MIN_VALUE;
     private long lastSigTimeB = Long.MIN_VALUE;
 
+    /** A flow for an IPv4 quadruple, its addresses given as the low halves of their mapped forms. */
     Flow(long aLo, int aPort, long bLo, int bPort) {
         init(aLo, aPort, bLo, bPort);
     }
@@ -118,9 +121,9 @@ public sealed class Flow permits Ipv6Flow {
      * the flow's previous life can never match it.
      */
     void init(long aLo, int aPort, long bLo, int bPort) {
-        this.aLo = aLo;
+        this.a4 = (int) aLo;
         this.aPort = (char) aPort;
-        this.bLo = bLo;
+        this.b4 = (int) bLo;
         this.bPort = (char) bPort;
         active = null;
         incarnations = 0;
@@ -141,12 +144,11 @@ public sealed class Flow permits Ipv6Flow {
         tupleClientSide = -1;
         twEpoch++;
         twCounted = 0;
-        prevTwGoneTime = 0;
         prevMinSeqA = prevMinSeqB = prevSndNxtA = prevSndNxtB = 0;
         prevFinSeqA = prevFinSeqB = prevLastTsA = prevLastTsB = 0;
         prevTsSeen = 0;
         prevEndTime = 0;
-        trigger = null;
+        late = null;
         lastSigA = lastSigB = 0;
         lastSigTimeA = lastSigTimeB = Long.MIN_VALUE;
     }
@@ -168,15 +170,24 @@ public sealed class Flow permits Ipv6Flow {
         return sig == last && lastTime != Long.MIN_VALUE && time - lastTime <= window;
     }
 
-    /** Address (high half) of a side: 0 is A, 1 is B. Zero here; {@link Ipv6Flow} keeps others. */
+    /** Address (high half) of a side: 0 is A, 1 is B. That of IPv4 here; {@link Ipv6Flow} keeps others. */
     public long hi(int side) {
-        return 0;
+        return IpAddress.V4_MAPPED_HI;
     }
 
-    /** True if this flow is the quadruple's: the table's test, low halves and ports first. */
-    final boolean hasKey(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
-        return this.aLo == aLo && this.bLo == bLo && this.aPort == aPort && this.bPort == bPort
-                && hi(0) == aHi && hi(1) == bHi;
+    /** Address (low half) of a side. */
+    public long lo(int side) {
+        return IpAddress.v4Lo(side == 0 ? a4 : b4);
+    }
+
+    /** True if this flow is the quadruple's: the table's test, the bits that differ most first. */
+    boolean hasKey(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
+        return a4 == (int) aLo && b4 == (int) bLo && portsAre(aPort, bPort)
+                && IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo);
+    }
+
+    final boolean portsAre(int aPort, int bPort) {
+        return this.aPort == aPort && this.bPort == bPort;
     }
 
     boolean removed() {
@@ -185,10 +196,6 @@ public sealed class Flow permits Ipv6Flow {
 
     void markRemoved() {
         marks |= REMOVED;
-    }
-
-    public long lo(int side) {
-        return side == 0 ? aLo : bLo;
     }
 
     public int port(int side) {
@@ -251,12 +258,27 @@ public sealed class Flow permits Ipv6Flow {
         return (marks & PREV_TW_GONE) != 0;
     }
 
-    void setPrevTwGone(boolean gone) {
-        marks = (byte) (gone ? marks | PREV_TW_GONE : marks & ~PREV_TW_GONE);
+    /** The TIME_WAIT is gone before its time, at {@code time}. */
+    void markPrevTwGone(long time) {
+        marks |= PREV_TW_GONE;
+        late().twGoneTime = time;
     }
 
+    /** A TIME_WAIT thought gone proved alive. */
+    void revivePrevTw() {
+        marks &= ~PREV_TW_GONE;
+    }
+
+    /** When the TIME_WAIT was known to be gone before its time, or 0. */
     public long prevTwGoneTime() {
-        return prevTwGoneTime;
+        return late == null ? 0 : late.twGoneTime;
+    }
+
+    private Late late() {
+        if (late == null) {
+            late = new Late();
+        }
+        return late;
     }
 
     public int prevMinSeq(int side) {
@@ -284,20 +306,28 @@ public sealed class Flow permits Ipv6Flow {
         return prevEndTime;
     }
 
+    /** The side of the late segment the holder should answer, or -1 if there is none. */
     public int triggerSide() {
-        return trigger == null ? -1 : trigger.side;
+        return late == null ? -1 : late.side;
     }
 
     public long triggerFrame() {
-        return trigger == null ? 0 : trigger.frame;
+        return triggerSide() < 0 ? 0 : late.frame;
     }
 
     public long triggerTime() {
-        return trigger == null ? 0 : trigger.time;
+        return triggerSide() < 0 ? 0 : late.time;
     }
 
     public boolean triggerFinRetransmit() {
-        return trigger != null && trigger.finRetransmit;
+        return triggerSide() >= 0 && late.finRetransmit;
+    }
+
+    /** The holder answered the late segment. */
+    void clearTrigger() {
+        if (late != null) {
+            late.side = -1;
+        }
     }
 
     /** Copies what TIME_WAIT protects from a finished incarnation into the summary. */
@@ -309,8 +339,8 @@ public sealed class Flow permits Ipv6Flow {
         prevTwStart = 0;
         prevTwFrame = 0;
         prevTwLiveAtEntry = 0;
-        setPrevTwGone(false);
-        prevTwGoneTime = 0;
+        marks &= ~PREV_TW_GONE;
+        late = null;
         if (kind == CloseKind.FIN) {
             for (int side = 0; side < 2; side++) {
                 if (inc.timeWaitStart[side] != 0) {
@@ -333,19 +363,16 @@ public sealed class Flow permits Ipv6Flow {
         prevLastTsA = a.lastTsVal;
         prevLastTsB = b.lastTsVal;
         prevEndTime = endTime;
-        trigger = null;
     }
 
     /** Records a late segment from {@code side} that the holder should answer. */
     void noteTrigger(int side, long frame, long time, int ack, boolean hadAck, boolean finRetransmit) {
-        if (trigger == null) {
-            trigger = new LateTrigger();
-        }
-        trigger.side = side;
-        trigger.frame = frame;
-        trigger.time = time;
-        trigger.ack = ack;
-        trigger.hadAck = hadAck;
-        trigger.finRetransmit = finRetransmit;
+        Late t = late();
+        t.side = side;
+        t.frame = frame;
+        t.time = time;
+        t.ack = ack;
+        t.hadAck = hadAck;
+        t.finRetransmit = finRetransmit;
     }
 }

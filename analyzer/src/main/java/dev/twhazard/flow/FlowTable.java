@@ -1,5 +1,6 @@
 package dev.twhazard.flow;
 
+import dev.twhazard.decode.IpAddress;
 import dev.twhazard.decode.TcpSegment;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -95,7 +96,7 @@ public final class FlowTable {
             i = (i + 1) & mask;
         }
         Flow f;
-        if (aHi == 0 && bHi == 0) {
+        if (IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo)) {
             f = free.poll();
             if (f != null) {
                 f.init(aLo, aPort, bLo, bPort);

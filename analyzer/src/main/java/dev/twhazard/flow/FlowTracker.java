@@ -709,8 +709,7 @@ public final class FlowTracker {
 
     /** The previous incarnation's TIME_WAIT is over before its time (taken over, accepted, killed). */
     private void timeWaitGone(Flow f, long time) {
-        f.setPrevTwGone(true);
-        f.prevTwGoneTime = time;
+        f.markPrevTwGone(time);
         ledger.end(f, time);
     }
 
@@ -726,7 +725,7 @@ public final class FlowTracker {
         if (f.prevTwGone() && f.prevHolds(holder) && f.prevCloseKind() == Flow.CloseKind.FIN) {
             long end = f.prevTwStart(holder) + ledger.hostOf(f, holder).twNanos;
             if (time < end) {
-                f.setPrevTwGone(false);
+                f.revivePrevTw();
                 ledger.revive(f, holder, time, end);
             }
         }
@@ -945,7 +944,7 @@ public final class FlowTracker {
             if (f.prevHolds(s)) {
                 // The TIME_WAIT holder sends a RST: a TIME_WAIT never answers with RST
                 // (tcp_timewait_state_process answers ACK or stays silent), so it holds none.
-                Flow.LateTrigger t = f.trigger;
+                Flow.Late t = f.late;
                 e.rstAnswersPeer = t != null && t.side == r && !seg.has(TcpSegment.ACK)
                         && (!t.hadAck || seg.seq == t.ack) && e.time() - t.time <= ANSWER_WINDOW_NANOS;
                 e.role = SegmentRole.LATE_RST_FROM_HOLDER;
@@ -979,7 +978,7 @@ public final class FlowTracker {
         }
         if (f.prevHolds(s) && f.triggerSide() == r && seg.has(TcpSegment.ACK)) {
             e.role = SegmentRole.TW_REACK;
-            f.trigger = null;
+            f.clearTrigger();
         }
     }
 }
