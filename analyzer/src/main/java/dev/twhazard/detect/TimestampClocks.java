@@ -1,5 +1,6 @@
 package dev.twhazard.detect;
 
+import dev.twhazard.flow.AddressPair;
 import dev.twhazard.flow.Seq;
 import java.util.HashMap;
 import java.util.Map;
@@ -99,10 +100,9 @@ final class TimestampClocks {
      */
     static final class Source extends ClockSet implements dev.twhazard.flow.KeyTable.Keyed {
         private final int keyHash;
-        final long srcHi;
-        final long srcLo;
-        final long dstHi;
-        final long dstLo;
+        /** Source (A) and destination (B) addresses, see {@link AddressPair}. */
+        private final long v4;
+        private final long[] v6;
         int firstIncarnations;
         int firstIncarnationsWithNewClock;
         boolean hasLatest;
@@ -117,16 +117,14 @@ final class TimestampClocks {
 
         /** {@code keyHash} is {@code KeyTable.hash(srcHi, srcLo, dstHi, dstLo, 0)}, computed once by the caller. */
         Source(long srcHi, long srcLo, long dstHi, long dstLo, int keyHash) {
-            this.srcHi = srcHi;
-            this.srcLo = srcLo;
-            this.dstHi = dstHi;
-            this.dstLo = dstLo;
+            this.v4 = AddressPair.v4(srcLo, dstLo);
+            this.v6 = AddressPair.v6(srcHi, srcLo, dstHi, dstLo);
             this.keyHash = keyHash;
         }
 
         @Override
         public boolean hasKey(long a, long b, long c, long d, int e) {
-            return srcLo == b && dstLo == d && srcHi == a && dstHi == c;
+            return AddressPair.is(v4, v6, a, b, c, d);
         }
 
         @Override

@@ -6,7 +6,8 @@ package dev.twhazard.flow;
  * scheduled again for its new due time. Scheduling and each check cost O(1); nothing is done for
  * a flow between its due times, whatever the packet rate.
  *
- * <p>A flow sits in exactly one slot, that of its due second: {@link Flow#dueSecond} names it and
+ * <p>A flow sits in exactly one slot, that of its due second: {@link Flow#dueSecond} names it (in
+ * seconds from the wheel's first, an int: a million flows spend 4 bytes less each) and
  * {@link Flow#wheelIndex} its place there. Scheduling it again moves it, earlier or later, so a
  * closed flow is looked at once, when its TIME_WAIT and grace are over, and no entry is left
  * behind to visit a cold flow for nothing. Due times beyond the wheel's span land in the farthest
@@ -22,6 +23,8 @@ final class ExpiryWheel {
 
     private static final int SLOTS = 4096;
     private static final long SECOND = 1_000_000_000L;
+    /** {@link Flow#dueSecond} of a flow not in the wheel. */
+    static final int NOT_DUE = Integer.MIN_VALUE;
 
     private static final int MIN_LENGTH = 16;
     /** Size classes pooled: lengths 16, 32, ... up to 16 << 14 (262,144 entries, 1 MB). */
@@ -34,7 +37,27 @@ final class ExpiryWheel {
     private final Flow[][][] spares = new Flow[CLASSES][SPARES][];
     private final int[] spareCounts = new int[CLASSES];
     private long processedSecond = Long.MIN_VALUE;
+    /** The second due seconds count from: the one before the first the wheel handles. */
+    private long origin;
     private long nextSecondNanos = Long.MIN_VALUE;
+
+    /**
+     * A second as a flow keeps it. Only seconds within the wheel's span are compared, by equality
+     * or by their difference, so the int may wrap (after 68 years of capture) without harm.
+     */
+    private int due(long second) {
+        return (int) (second - origin);
+    }
+
+    /** The slot of a due second; exact even after a wrap, as 2^32 is a multiple of the slot count. */
+    private int slotOf(int due) {
+        return (int) Math.floorMod(origin + due, SLOTS);
+    }
+
+    private void start(long firstSecond) {
+        processedSecond = firstSecond - 1;
+        origin = processedSecond;
+    }
 
     /** Schedules the flow to be checked at {@code dueNanos}, instead of when it was due before. */
     void schedule(Flow f, long dueNanos) {
@@ -42,18 +65,19 @@ final class ExpiryWheel {
         if (processedSecond == Long.MIN_VALUE) {
             // Scheduled before the first advance: the wheel starts at this second, so the first
             // advance walks every second from here and cannot skip the flow's slot.
-            processedSecond = second - 1;
+            start(second);
         }
         second = Math.max(second, processedSecond + 1);
         second = Math.min(second, processedSecond + SLOTS - 1);
+        int due = due(second);
         if (pending(f)) {
-            if (f.dueSecond == second) {
+            if (f.dueSecond == due) {
                 return;
             }
             unschedule(f);
         }
-        f.dueSecond = second;
-        int slot = (int) Math.floorMod(second, SLOTS);
+        f.dueSecond = due;
+        int slot = slotOf(due);
         Flow[] s = slots[slot];
         if (s == null) {
             s = slots[slot] = take(MIN_LENGTH);
@@ -71,7 +95,7 @@ final class ExpiryWheel {
     /** Takes the flow out of the wheel (it is forgotten, or moves to another slot). */
     void unschedule(Flow f) {
         if (pending(f)) {
-            int slot = (int) Math.floorMod(f.dueSecond, SLOTS);
+            int slot = slotOf(f.dueSecond);
             Flow[] s = slots[slot];
             if (s != null && f.wheelIndex < sizes[slot] && s[f.wheelIndex] == f) {
                 // The slot's last entry fills the gap, so that a slot holds only the flows due in
@@ -85,11 +109,11 @@ final class ExpiryWheel {
                 }
             }
         }
-        f.dueSecond = Long.MIN_VALUE;
+        f.dueSecond = NOT_DUE;
     }
 
     private boolean pending(Flow f) {
-        return f.dueSecond != Long.MIN_VALUE && f.dueSecond > processedSecond;
+        return f.dueSecond != NOT_DUE && f.dueSecond - due(processedSecond) > 0;
     }
 
     /**
@@ -103,11 +127,12 @@ final class ExpiryWheel {
         long now = Math.floorDiv(nowNanos, SECOND);
         nextSecondNanos = (now + 1) * SECOND;
         if (processedSecond == Long.MIN_VALUE) {
-            processedSecond = now - 1;
+            start(now);
         }
         while (processedSecond < now) {
             long second = ++processedSecond;
-            int slot = (int) Math.floorMod(second, SLOTS);
+            int due = due(second);
+            int slot = slotOf(due);
             Flow[] s = slots[slot];
             int n = sizes[slot];
             if (s == null) {
@@ -117,10 +142,10 @@ final class ExpiryWheel {
             sizes[slot] = 0;
             for (int i = 0; i < n; i++) {
                 Flow f = s[i];
-                if (f.dueSecond != second) {
+                if (f.dueSecond != due) {
                     continue; // recycled for another quadruple without being taken out
                 }
-                f.dueSecond = Long.MIN_VALUE;
+                f.dueSecond = NOT_DUE;
                 long next = check.applyAsLong(f);
                 if (next != Long.MIN_VALUE) {
                     schedule(f, next);

@@ -187,11 +187,10 @@ public final class TimeWaitLedger {
     /** Port occupancy of one (client ip, server ip, server port). */
     public static final class TupleTw implements KeyTable.Keyed {
         private final int keyHash;
-        final long clientHi;
-        final long clientLo;
-        final long serverHi;
-        final long serverLo;
-        final int serverPort;
+        /** Client (A) and server (B) addresses, see {@link AddressPair}. */
+        private final long v4;
+        private final long[] v6;
+        private final char serverPort;
         /** Quadruples of this tuple with a TIME_WAIT at either end. */
         int liveTw;
         int peakTw;
@@ -213,17 +212,15 @@ public final class TimeWaitLedger {
         long twNanos;
 
         TupleTw(long clientHi, long clientLo, long serverHi, long serverLo, int serverPort) {
-            this.clientHi = clientHi;
-            this.clientLo = clientLo;
-            this.serverHi = serverHi;
-            this.serverLo = serverLo;
-            this.serverPort = serverPort;
+            this.v4 = AddressPair.v4(clientLo, serverLo);
+            this.v6 = AddressPair.v6(clientHi, clientLo, serverHi, serverLo);
+            this.serverPort = (char) serverPort;
             this.keyHash = KeyTable.hash(clientHi, clientLo, serverHi, serverLo, serverPort);
         }
 
         @Override
         public boolean hasKey(long a, long b, long c, long d, int e) {
-            return serverPort == e && clientLo == b && serverLo == d && clientHi == a && serverHi == c;
+            return serverPort == e && AddressPair.is(v4, v6, a, b, c, d);
         }
 
         @Override
@@ -232,19 +229,19 @@ public final class TimeWaitLedger {
         }
 
         public long clientHi() {
-            return clientHi;
+            return AddressPair.hi(v4, v6, 0);
         }
 
         public long clientLo() {
-            return clientLo;
+            return AddressPair.lo(v4, v6, 0);
         }
 
         public long serverHi() {
-            return serverHi;
+            return AddressPair.hi(v4, v6, 1);
         }
 
         public long serverLo() {
-            return serverLo;
+            return AddressPair.lo(v4, v6, 1);
         }
 
         public int serverPort() {
@@ -346,7 +343,7 @@ public final class TimeWaitLedger {
     /** The TIME_WAIT record of the host on {@code side} of the flow (its holder's is kept on the flow). */
     public HostTw hostOf(Flow f, int side) {
         HostTw h = f.twHost;
-        if (h != null && f.twHostSide == side && !h.evicted) {
+        if (h != null && f.twHostSide() == side && !h.evicted) {
             return h;
         }
         return host(f.hi(side), f.lo(side));
@@ -383,10 +380,10 @@ public final class TimeWaitLedger {
 
     /** A connection attempt started on the quadruple: its client port is now in use. */
     void connectionStarted(Flow f, Incarnation inc, long time) {
-        TupleTw t = f.tuple != null && !f.tuple.evicted && f.tupleClientSide == inc.clientSide ? f.tuple
+        TupleTw t = f.tuple != null && !f.tuple.evicted && f.tupleClientSide() == inc.clientSide ? f.tuple
                 : tuple(f, inc.clientSide);
         f.tuple = t;
-        f.tupleClientSide = (byte) inc.clientSide;
+        f.tupleClientSide(inc.clientSide);
         inc.tuple = t;
         // A quadruple still held by its TIME_WAIT is one client port, not two: the connection
         // counts once that TIME_WAIT is gone.
@@ -452,7 +449,7 @@ public final class TimeWaitLedger {
     int start(Flow f, Incarnation inc, int side, long time) {
         HostTw h = hostOf(f, side);
         f.twHost = h;
-        f.twHostSide = (byte) side;
+        f.twHostSide(side);
         h.live++;
         h.entered++;
         h.record(time);

@@ -52,7 +52,11 @@ class FlowTableTest {
 
     static final long V4 = 0x0000_FFFF_0000_0000L;
 
-    /** Addresses of both families, including an IPv6 one with the top bit set (fe80::), so signed order would differ. */
+    /**
+     * Addresses of both families, including an IPv6 one with the top bit set (fe80::), so signed
+     * order would differ, and IPv6 ones that end in the 32 bits of an IPv4 address, which an IPv4
+     * flow keeps alone.
+     */
     static final long[][] ADDRESSES = {
         {0, V4 | 0x0A00_0001L},             // 10.0.0.1
         {0, V4 | 0x0A00_0002L},             // 10.0.0.2
@@ -60,6 +64,8 @@ class FlowTableTest {
         {0x2001_0DB8_0000_0000L, 1},        // 2001:db8::1
         {0xFE80_0000_0000_0000L, 1},        // fe80::1
         {0xFE80_0000_0000_0000L, 0x8000_0000_0000_0001L}, // fe80::8000:0:0:1
+        {0, 0x0A00_0001L},                  // ::10.0.0.1 (IPv4-compatible, not mapped)
+        {1, V4 | 0x0A00_0001L},             // ::1:0:0:0:ffff:a00:1
     };
     static final int[] PORTS = {80, 443, 40000, 65535};
 
@@ -238,7 +244,7 @@ class FlowTableTest {
         Flow reused = table.getOrCreate(segment(a, c, Hashing.REAL));
         assertSame(old, reused);
         assertIsFlowOf(quad(a, c), reused);
-        assertEquals(Long.MIN_VALUE, reused.dueSecond);
+        assertEquals(ExpiryWheel.NOT_DUE, reused.dueSecond);
         Flow fresh = table.getOrCreate(segment(a, b, Hashing.REAL));
         assertNotSame(reused, fresh);
         assertEquals(2, table.size());
