@@ -14,9 +14,13 @@ class TimestampClocksTest {
 
     private static final long SECOND = 1_000_000_000L;
 
-    /** Clock {@code k}'s TSval at second 0: far from every other clock's, so none fits another. */
+    /**
+     * Clock {@code k}'s TSval at second 0: far from every other clock's, so none fits another, and
+     * never 0. Every third has the top bit set, as TSvals past 2^31 do, so that both halves of the
+     * longs that the set packs two TSvals into hold some.
+     */
     private static int tsVal(int k) {
-        return k * 100_000_000;
+        return (k * 100_000_000 + 12_345) ^ (k % 3 == 0 ? 1 << 31 : 0);
     }
 
     /**
@@ -35,6 +39,31 @@ class TimestampClocksTest {
             assertEquals(k + 1, set.size());
             for (int j = 0; j <= k; j++) {
                 assertEquals(j, set.match(tsVal(j) + 1000, SECOND + k), "clock " + j + " after " + (k + 1) + " clocks");
+            }
+        }
+    }
+
+    /**
+     * Each clock moves on in turn, last first; every other clock keeps its own TSval, including
+     * the one it shares a long with.
+     */
+    @Test
+    void movingOneClockLeavesTheOthers() {
+        TimestampClocks.ClockSet set = new TimestampClocks.ClockSet();
+        for (int k = 0; k < 16; k++) {
+            set.observe(tsVal(k), k);
+        }
+        int[] now = new int[16];
+        for (int k = 0; k < 16; k++) {
+            now[k] = tsVal(k);
+        }
+        for (int k = 15; k >= 0; k--) {
+            now[k] += 1000;
+            assertFalse(set.observe(now[k], SECOND + 100 - k), "clock " + k + " ticks on");
+            for (int j = 0; j < 16; j++) {
+                // A TSval behind the clock's newest by more than 2 ticks no longer fits it.
+                assertEquals(j, set.match(now[j], 2 * SECOND), "clock " + j + " after clock " + k + " moved");
+                assertEquals(-1, set.match(now[j] - 10, SECOND + 100 - k), "clock " + j + " kept its newest TSval");
             }
         }
     }
