@@ -11,9 +11,10 @@ import dev.twhazard.decode.IpAddress;
  * <p>Most flows at any moment are quadruples in TIME_WAIT (at 20 k new connections per second a
  * 60 s TIME_WAIT holds 1.2 M of them), so the summary is plain, narrow fields: one TIME_WAIT
  * start for the holder(s) (both ends of a simultaneous close enter it together), 16-bit ports,
- * byte-sized flags, and the rare late-segment details in a separate object made only when a late
- * segment arrives. An IPv4 quadruple (both addresses IPv4-mapped, {@link IpAddress#isV4}) keeps
- * only the 32 bits that differ; {@link Ipv6Flow} holds any other.
+ * flags and sides packed two bits each, and the rare late-segment details in a separate object
+ * made only when a late segment or an early TIME_WAIT end needs them. An IPv4 quadruple (both
+ * addresses IPv4-mapped, {@link IpAddress#isV4}) keeps only the 32 bits that differ;
+ * {@link Ipv6Flow} holds any other.
  */
 public sealed class Flow permits Ipv6Flow {
 
@@ -57,9 +58,9 @@ public sealed class Flow permits Ipv6Flow {
     /** Where in that second's slot of the wheel the flow sits. */
     int wheelIndex;
     /**
-     * Seven small fields in one char, two bits each (a flag takes one): a million flows spend 5
-     * bytes less each than in bytes. Their shifts follow; a side is kept as side + 1, so that 0
-     * stands for none.
+     * The small fields, in one char instead of a byte apiece (a million flows spend 5 bytes less
+     * each): two flags, named by their masks, and six two-bit fields, named by their shifts. A
+     * side is kept as side + 1, so that 0 stands for none.
      */
     private char bits;
     private static final int REMOVED = 1;
