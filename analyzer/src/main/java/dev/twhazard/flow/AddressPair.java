@@ -13,9 +13,14 @@ public final class AddressPair {
     private AddressPair() {
     }
 
+    /** True if both addresses are IPv4 (IPv4-mapped): the pair fits one long. */
+    public static boolean bothV4(long aHi, long aLo, long bHi, long bLo) {
+        return IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo);
+    }
+
     /** The pair's array form, or null for an IPv4 pair (kept in {@link #v4}). */
     public static long[] v6(long aHi, long aLo, long bHi, long bLo) {
-        return IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo) ? null : new long[] {aHi, aLo, bHi, bLo};
+        return bothV4(aHi, aLo, bHi, bLo) ? null : new long[] {aHi, aLo, bHi, bLo};
     }
 
     /** The IPv4 pair's one-long form: A's address high, B's low. */
@@ -26,7 +31,7 @@ public final class AddressPair {
     /** True if the pair kept as ({@code v4}, {@code v6}) is (a, b). */
     public static boolean is(long v4, long[] v6, long aHi, long aLo, long bHi, long bLo) {
         if (v6 == null) {
-            return v4 == v4(aLo, bLo) && IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo);
+            return v4 == v4(aLo, bLo) && bothV4(aHi, aLo, bHi, bLo);
         }
         return v6[1] == aLo && v6[3] == bLo && v6[0] == aHi && v6[2] == bHi;
     }

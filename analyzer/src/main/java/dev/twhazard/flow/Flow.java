@@ -185,7 +185,7 @@ public sealed class Flow permits Ipv6Flow {
     /** True if this flow is the quadruple's: the table's test, the bits that differ most first. */
     boolean hasKey(long aHi, long aLo, int aPort, long bHi, long bLo, int bPort) {
         return a4 == (int) aLo && b4 == (int) bLo && portsAre(aPort, bPort)
-                && IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo);
+                && AddressPair.bothV4(aHi, aLo, bHi, bLo);
     }
 
     final boolean portsAre(int aPort, int bPort) {

@@ -1,6 +1,5 @@
 package dev.twhazard.flow;
 
-import dev.twhazard.decode.IpAddress;
 import dev.twhazard.decode.TcpSegment;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -96,7 +95,7 @@ public final class FlowTable {
             i = (i + 1) & mask;
         }
         Flow f;
-        if (IpAddress.isV4(aHi, aLo) && IpAddress.isV4(bHi, bLo)) {
+        if (AddressPair.bothV4(aHi, aLo, bHi, bLo)) {
             f = free.poll();
             if (f != null) {
                 f.init(aLo, aPort, bLo, bPort);
