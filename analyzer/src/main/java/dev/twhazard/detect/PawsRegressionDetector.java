@@ -9,6 +9,7 @@ import dev.twhazard.flow.Seq;
 import dev.twhazard.flow.SegmentEvent;
 import dev.twhazard.flow.SegmentRole;
 import dev.twhazard.flow.SynAnswer;
+import dev.twhazard.flow.TimeWaitLedger;
 import dev.twhazard.report.Finding;
 import dev.twhazard.report.PawsNatRegressionFinding;
 import java.util.ArrayList;
@@ -146,7 +147,12 @@ public final class PawsRegressionDetector implements Detector {
         TcpSegment syn = e.segment();
         int s = e.side();
         int r = 1 - s;
-        TimestampClocks.Source src = clocks.sourceOf(f, s, e.time());
+        // The client's source, as the connection's (client, server, port) record last saw it.
+        TimeWaitLedger.TupleTw tuple = inc.tuple();
+        TimestampClocks.Source src = clocks.sourceOf(f, s, e.time(), tuple == null ? null : tuple.memo());
+        if (tuple != null) {
+            tuple.memo(src);
+        }
         inc.memo(src);
         Pending p = null;
         if (f.prevValid() && f.prevCloseKind() == Flow.CloseKind.FIN && f.prevTsSeen(s)

@@ -148,6 +148,11 @@ public final class Incarnation {
         return false;
     }
 
+    /** The (client, server, port) record of this connection, while it is in progress (else null). */
+    public TimeWaitLedger.TupleTw tuple() {
+        return tuple;
+    }
+
     public Object memo() {
         return memo;
     }

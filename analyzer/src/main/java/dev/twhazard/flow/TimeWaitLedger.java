@@ -199,8 +199,9 @@ public final class TimeWaitLedger {
         int active;
         int peakOccupied;
         long peakOccupiedTime;
-        int minPort = Integer.MAX_VALUE;
-        int maxPort = Integer.MIN_VALUE;
+        /** The client ports seen (chars, so that {@link #memo} costs no room): valid once there are connections. */
+        char minPort = Character.MAX_VALUE;
+        char maxPort;
         /** Some client port carried more than one incarnation: the range wrapped around. */
         boolean portReused;
         long connections;
@@ -210,6 +211,8 @@ public final class TimeWaitLedger {
         boolean evicted;
         /** The longest TIME_WAIT among the holders, for the sustainable rate. */
         long twNanos;
+        /** See {@link #memo()}. */
+        private Object memo;
 
         TupleTw(long clientHi, long clientLo, long serverHi, long serverLo, int serverPort) {
             this.v4 = AddressPair.v4(clientLo, serverLo);
@@ -262,6 +265,20 @@ public final class TimeWaitLedger {
 
         public long peakOccupiedTime() {
             return peakOccupiedTime;
+        }
+
+        /**
+         * A detector's record for this client and server, kept here so that a new connection
+         * reaches it through the record the ledger has just found for it instead of a lookup of
+         * its own: a few cache misses less per connection. The detector must check that it is
+         * still the record it wants (it may have been forgotten since).
+         */
+        public Object memo() {
+            return memo;
+        }
+
+        public void memo(Object value) {
+            memo = value;
         }
 
         public int minPort() {
@@ -393,8 +410,8 @@ public final class TimeWaitLedger {
         }
         t.connections++;
         int port = f.port(inc.clientSide);
-        t.minPort = Math.min(t.minPort, port);
-        t.maxPort = Math.max(t.maxPort, port);
+        t.minPort = (char) Math.min(t.minPort, port);
+        t.maxPort = (char) Math.max(t.maxPort, port);
         if (inc.number > 1) {
             t.portReused = true;
         }

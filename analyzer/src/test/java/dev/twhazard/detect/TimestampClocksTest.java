@@ -2,8 +2,14 @@ package dev.twhazard.detect;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.twhazard.decode.IpAddress;
+import dev.twhazard.decode.TcpSegment;
+import dev.twhazard.flow.Flow;
+import dev.twhazard.flow.FlowTable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -84,5 +90,40 @@ class TimestampClocksTest {
             assertEquals(k, set.match(tsVal(k), 200));
         }
         assertFalse(set.observe(tsVal(5) + 1, 300), "a known clock's next tick is not a new clock");
+    }
+
+    /**
+     * A source remembered elsewhere (on the incarnation, or on its (client, server, port) record,
+     * which outlives the connection) is taken only while it is that side's record and has not been
+     * forgotten: otherwise the lookup runs, and a forgotten source's evidence stays forgotten.
+     */
+    @Test
+    void aRememberedSourceIsTakenOnlyWhileItIsTheSidesAndNotForgotten() {
+        TimestampClocks clocks = new TimestampClocks();
+        Flow f = flow("10.0.0.1", 40000, "192.0.2.7", 443);
+        int client = f.lo(0) == IpAddress.parse("10.0.0.1")[1] ? 0 : 1;
+        TimestampClocks.Source src = clocks.sourceOf(f, client, SECOND);
+        assertSame(src, clocks.sourceOf(f, client, 2 * SECOND, src), "the remembered source is the side's");
+        TimestampClocks.Source other = clocks.sourceOf(f, 1 - client, 2 * SECOND, src);
+        assertNotSame(src, other, "the other side's traffic has its own source");
+        assertSame(other, clocks.sourceOf(f, 1 - client, 2 * SECOND), "and the table holds it");
+
+        clocks.sweep(3 * SECOND);
+        TimestampClocks.Source fresh = clocks.sourceOf(f, client, 4 * SECOND, src);
+        assertNotSame(src, fresh, "a forgotten source is not brought back through a memo");
+        assertSame(fresh, clocks.sourceOf(f, client, 4 * SECOND), "the new source is the table's");
+    }
+
+    private static Flow flow(String src, int srcPort, String dst, int dstPort) {
+        TcpSegment seg = new TcpSegment();
+        long[] a = IpAddress.parse(src);
+        long[] b = IpAddress.parse(dst);
+        seg.srcHi = a[0];
+        seg.srcLo = a[1];
+        seg.srcPort = srcPort;
+        seg.dstHi = b[0];
+        seg.dstLo = b[1];
+        seg.dstPort = dstPort;
+        return new FlowTable(16).getOrCreate(seg);
     }
 }
