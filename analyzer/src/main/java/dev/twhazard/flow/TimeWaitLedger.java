@@ -271,7 +271,8 @@ public final class TimeWaitLedger {
          * A detector's record for this client and server, kept here so that a new connection
          * reaches it through the record the ledger has just found for it instead of a lookup of
          * its own: a few cache misses less per connection. The detector must check that it is
-         * still the record it wants (it may have been forgotten since).
+         * still the record it wants (it may have been forgotten since). Dropped when the tuple
+         * is swept or found idle by a sweep ({@link #sweepTuples}).
          */
         public Object memo() {
             return memo;
@@ -439,12 +440,19 @@ public final class TimeWaitLedger {
     /**
      * Forgets (client, server, port) records that are idle (no TIME_WAIT, no connection) since
      * before {@code idleBefore} and that {@code keep} does not want kept, so that memory does not
-     * grow with the number of distinct clients over a long capture.
+     * grow with the number of distinct clients over a long capture. An idle one that is kept drops
+     * its {@link TupleTw#memo}: the detector's record is then most likely idle too and forgotten by
+     * the detector's own sweep, and a kept tuple must not hold it in memory (a later connection
+     * looks it up again).
      */
     public void sweepTuples(long idleBefore, java.util.function.Predicate<TupleTw> keep) {
         tuples.removeIf(t -> {
-            boolean drop = t.liveTw == 0 && t.active == 0 && t.lastTime < idleBefore && !keep.test(t);
+            boolean idle = t.lastTime < idleBefore;
+            boolean drop = idle && t.liveTw == 0 && t.active == 0 && !keep.test(t);
             t.evicted |= drop;
+            if (idle) {
+                t.memo = null;
+            }
             return drop;
         });
     }
