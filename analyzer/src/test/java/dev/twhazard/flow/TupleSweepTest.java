@@ -37,19 +37,19 @@ class TupleSweepTest {
 
     @Test
     void anIdleKeptTupleDropsItsMemoAndABusyOneKeepsIt() {
-        TimeWaitLedger.TupleTw idle = connection(40000, 10 * S);
+        TimeWaitLedger.TupleTw tuple = connection(40000, 10 * S);
         Object record = new Object();
-        idle.memo(record);
-        assertSame(idle, connection(40002, 20 * S), "one record per (client, server, port)");
+        tuple.memo(record);
+        assertSame(tuple, connection(40002, 20 * S), "one record per (client, server, port)");
 
         ledger.sweepTuples(15 * S, t -> true);
-        assertSame(record, idle.memo(), "active after the horizon: the memo stays");
+        assertSame(record, tuple.memo(), "active after the horizon: the memo stays");
 
         ledger.sweepTuples(25 * S, t -> true);
-        assertNull(idle.memo(), "idle and kept: the memo goes");
-        assertFalse(idle.evicted);
+        assertNull(tuple.memo(), "idle and kept: the memo goes");
+        assertFalse(tuple.evicted);
         assertEquals(1, ledger.tuples().size());
-        assertSame(idle, connection(40004, 30 * S), "the kept record is still the tuple's");
+        assertSame(tuple, connection(40004, 30 * S), "the kept record is still the tuple's");
     }
 
     @Test
