@@ -57,7 +57,9 @@ command -v tshark >/dev/null || { echo "compare.sh: tshark is missing (apt-get i
 jar="$root/cli/target/twhazard.jar"
 benchjar="$here/target/benchmarks.jar"
 if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$jar" ] || [ ! -f "$benchjar" ]; then
-    (cd "$root" && mvn -B -q install -DskipTests)
+    # Built with the JDK chosen above: the machine's default java may be older than 21.
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")
+    (cd "$root" && JAVA_HOME="$java_home" mvn -B -q install -DskipTests)
 fi
 # twhazard runs through the launcher, as users run it: its JVM flags (and TWHAZARD_JAVA_OPTS) apply.
 twhazard="$root/twhazard"

@@ -6,10 +6,12 @@
 # visits to large tables (flows, (client, server, port) records, timestamp sources, TIME_WAIT
 # end queues), not the per-packet work.
 #
-#   bench/profile.sh                       # generates bench/out/large.pcap if it is missing
+#   bench/profile.sh                       # bench/out/large.pcap
 #   bench/profile.sh bench/out/rate20k.pcap
 #
-# Packets and connections (incarnations) are read from the run's own summary. async-profiler 4.0 comes from Maven Central into bench/target/async-profiler. CPU samples need
+# Packets and connections (incarnations) are read from the run's own summary. The capture must
+# exist: bench/compare.sh makes bench/out/large.pcap (and keeps it until you delete it).
+# async-profiler 4.0 comes from Maven Central into bench/target/async-profiler. CPU samples need
 # perf events (kernel.perf_event_paranoid <= 1 here); where they are refused, EVENT=itimer.
 set -euo pipefail
 
@@ -25,11 +27,7 @@ if [ ! -f "$lib" ]; then
         -DoutputDirectory="$ap_dir" >&2
     (cd "$ap_dir" && unzip -qo async-profiler-4.0-linux-x64.jar 'linux-x64/*')
 fi
-if [ ! -f "$capture" ]; then
-    [ -f "$here/target/benchmarks.jar" ] || (cd "$root" && mvn -B -q install -DskipTests)
-    java -cp "$here/target/benchmarks.jar" dev.twhazard.bench.CaptureGenerator --seed 2 \
-        --connections 2m -o "$capture" >&2
-fi
+[ -f "$capture" ] || { echo "profile.sh: no capture $capture (bench/compare.sh makes bench/out/large.pcap)" >&2; exit 2; }
 
 stacks=$(mktemp)
 json=$(mktemp)
