@@ -6,6 +6,7 @@
 #                               # 20,000 new connections/s, then a 10 GB stream
 #   STREAM=0 bench/compare.sh   # without the 10 GB stream
 #   LARGE=0 HIGH_RATE=0 STREAM=0 bench/compare.sh
+#   FORMATS=1 bench/compare.sh  # also the large capture's packets as pcapng and gzip-compressed
 #
 # Settings (environment): RUNS (5, timed runs per tool on the small capture), LARGE_RUNS (3),
 # TSHARK_RUNS (3, small capture), TSHARK_LARGE_RUNS (1: about 6 minutes each), SMALL_CONNECTIONS
@@ -34,6 +35,7 @@ HIGH_RATE_CONNECTIONS=${HIGH_RATE_CONNECTIONS:-2m}
 LARGE=${LARGE:-1}
 HIGH_RATE=${HIGH_RATE:-1}
 STREAM=${STREAM:-1}
+FORMATS=${FORMATS:-0}
 
 java_major() {
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n 1 | cut -d. -f1
@@ -145,6 +147,44 @@ bench_file small "$small" "$RUNS" "$TSHARK_RUNS"
 if [ "$LARGE" = 1 ]; then
     large=$(generate large 2 "$LARGE_CONNECTIONS")
     bench_file large "$large" "$LARGE_RUNS" "$TSHARK_LARGE_RUNS"
+fi
+
+if [ "$FORMATS" = 1 ] && [ "$LARGE" = 1 ]; then
+    # The large capture's packets as users also keep them: pcapng (dumpcap's and Wireshark's
+    # default) and gzip-compressed (rotated captures often are). Each must give the pcap's
+    # findings; `gzip -dc` alone shows what inflating costs.
+    ng="$out/large-ng.pcapng"
+    gz="$out/large.pcap.gz"
+    [ -f "$ng" ] || "$JAVA" -cp "$benchjar" dev.twhazard.bench.CaptureGenerator --seed 2 --connections "$LARGE_CONNECTIONS" \
+        -o "$ng" >&2
+    [ -f "$gz" ] || gzip -1 -c "$large" > "$gz"
+    packets=$(awk '{print $1}' "$out/large.bare.out")
+    for format in pcap pcapng gzip; do
+        case $format in
+            pcap) f=$large ;;
+            pcapng) f=$ng ;;
+            gzip) f=$gz ;;
+        esac
+        cat "$f" > /dev/null
+        rm -f "$out/large-$format.twhazard.times"
+        for ((i = 0; i < LARGE_RUNS; i++)); do
+            timed "large-$format.twhazard" "$twhazard" analyze --format json -o "$out/large-$format.json" "$f"
+        done
+        # The summary names the input; everything else must be the same.
+        if [ "$format" != pcap ] && ! cmp -s <(grep -v '"name" *:' "$out/large-pcap.json") <(grep -v '"name" *:' "$out/large-$format.json"); then
+            echo "compare.sh: $format gives other results than pcap: see $out/large-$format.json" >&2
+        fi
+        bytes=$(stat -L -c %s "$f")
+        t=$(median "$out/large-$format.twhazard.times" 1)
+        cpu=$(median "$out/large-$format.twhazard.times" 3)
+        rss=$(max "$out/large-$format.twhazard.times" 2)
+        awk -v fmt="$format" -v n="$LARGE_RUNS" -v t="$t" -v cpu="$cpu" -v p="$packets" -v b="$bytes" -v rss="$rss" \
+            'BEGIN {printf "| large as %s (%.0f MB) | twhazard analyze --format json | %d | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", fmt, b/1e6, n, t, cpu, cpu/t, p/t/1e6, b/t/1e6, rss/1024}' >> "$results"
+    done
+    rm -f "$out/gunzip.times"
+    timed gunzip sh -c 'gzip -dc "$1" > /dev/null' sh "$gz"
+    read -r secs _ cpu < "$out/gunzip.times"
+    echo "| large as gzip | gzip -dc > /dev/null (inflating alone) | 1 | $secs s | $cpu s | | | |" >> "$results"
 fi
 
 if [ "$HIGH_RATE" = 1 ]; then
