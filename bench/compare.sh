@@ -182,7 +182,7 @@ if [ "$FORMATS" = 1 ] && [ "$LARGE" = 1 ]; then
         cpu=$(median "$out/large-$format.twhazard.times" 3)
         rss=$(max "$out/large-$format.twhazard.times" 2)
         awk -v fmt="$format" -v n="$LARGE_RUNS" -v t="$t" -v cpu="$cpu" -v p="$packets" -v b="$bytes" -v rss="$rss" \
-            'BEGIN {printf "| large as %s (%.0f MB) | twhazard analyze --format json | %d | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", fmt, b/1e6, n, t, cpu, cpu/t, p/t/1e6, b/t/1e6, rss/1024}' >> "$results"
+            'BEGIN {printf "| large as %s (%d MB) | twhazard analyze --format json | %d | %.2f s | %.2f s (%.2f) | %.2f M | %.0f | %.0f MB |\n", fmt, b/1e6, n, t, cpu, cpu/t, p/t/1e6, b/t/1e6, rss/1024}' >> "$results"
     done
     rm -f "$out/large-gzip.reader.times"
     timed large-gzip.reader "$JAVA" -cp "$benchjar" dev.twhazard.bench.DecodeRate "$gz" 1 > /dev/null
