@@ -37,7 +37,7 @@ public final class AddressPair {
     }
 
     /** The high half of A's ({@code side} 0) or B's (1) address. */
-    public static long hi(long v4, long[] v6, int side) {
+    public static long hi(long[] v6, int side) {
         return v6 == null ? IpAddress.V4_MAPPED_HI : v6[2 * side];
     }
 

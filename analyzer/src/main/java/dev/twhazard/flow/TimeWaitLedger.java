@@ -232,7 +232,7 @@ public final class TimeWaitLedger {
         }
 
         public long clientHi() {
-            return AddressPair.hi(v4, v6, 0);
+            return AddressPair.hi(v6, 0);
         }
 
         public long clientLo() {
@@ -240,7 +240,7 @@ public final class TimeWaitLedger {
         }
 
         public long serverHi() {
-            return AddressPair.hi(v4, v6, 1);
+            return AddressPair.hi(v6, 1);
         }
 
         public long serverLo() {
