@@ -12,9 +12,12 @@ import dev.twhazard.decode.IpAddress;
  * 60 s TIME_WAIT holds 1.2 M of them), so the summary is plain, narrow fields: one TIME_WAIT
  * start for the holder(s) (both ends of a simultaneous close enter it together), 16-bit ports,
  * flags and sides packed two bits each, and the rare late-segment details in a separate object
- * made only when a late segment or an early TIME_WAIT end needs them. An IPv4 quadruple (both
- * addresses IPv4-mapped, {@link IpAddress#isV4}) keeps only the 32 bits that differ;
- * {@link Ipv6Flow} holds any other.
+ * made only when a late segment or an early TIME_WAIT end needs them. Values that nearly always
+ * follow from others are kept as a flag saying so, with the exceptions in that object too: the
+ * TIME_WAIT start (the close's time unless the timer restarted), each side's FIN (its last
+ * sequence number, or none) and the tuple the TIME_WAIT is counted in (the quadruple's own). An
+ * IPv4 quadruple (both addresses IPv4-mapped, {@link IpAddress#isV4}) keeps only the 32 bits that
+ * differ; {@link Ipv6Flow} holds any other.
  */
 public sealed class Flow permits Ipv6Flow {
 
@@ -31,8 +34,9 @@ public sealed class Flow permits Ipv6Flow {
     /**
      * What only some closed quadruples need, in an object made when first needed: the late
      * segment from the passive closer that the TIME_WAIT holder should answer (kept until the
-     * answer comes, to tell a TIME_WAIT's ACK from a stateless RST), and when the TIME_WAIT was
-     * known to be gone before its time.
+     * answer comes, to tell a TIME_WAIT's ACK from a stateless RST), when the TIME_WAIT was
+     * known to be gone before its time, and the values that do not follow from others (see the
+     * class comment).
      */
     static final class Late {
         int side = -1;
@@ -42,6 +46,13 @@ public sealed class Flow permits Ipv6Flow {
         boolean hadAck;
         boolean finRetransmit;
         long twGoneTime;
+        /** The TIME_WAIT start, when it is not {@link #prevEndTime} (a restarted timer). */
+        long twStart;
+        /** Each side's FIN sequence number, when it is neither 0 nor that side's snd_nxt - 1. */
+        int finSeqA;
+        int finSeqB;
+        /** The tuple the TIME_WAIT is counted in, when it is not {@link #tuple}. */
+        TimeWaitLedger.TupleTw twTuple;
     }
 
     /** The IPv4 addresses: the low 32 bits of their mapped low halves. */
@@ -58,13 +69,17 @@ public sealed class Flow permits Ipv6Flow {
     /** Where in that second's slot of the wheel the flow sits. */
     int wheelIndex;
     /**
-     * The small fields, in one char instead of a byte apiece (a million flows spend 5 bytes less
-     * each): two flags, named by their masks, and six two-bit fields, named by their shifts. A
+     * The small fields, in one int instead of a byte apiece (a million flows spend 9 bytes less
+     * each): four flags, named by their masks, and nine two-bit fields, named by their shifts. A
      * side is kept as side + 1, so that 0 stands for none.
      */
-    private char bits;
+    private int bits;
     private static final int REMOVED = 1;
     private static final int PREV_TW_GONE = 1 << 1;
+    /** The TIME_WAIT started when the last incarnation closed: {@link Late#twStart} is not used. */
+    private static final int TW_START_AT_END = 1 << 14;
+    /** The TIME_WAIT is counted in {@link #tuple}: {@link Late#twTuple} is not used. */
+    private static final int TW_TUPLE_IS_TUPLE = 1 << 15;
     /** How the last incarnation closed: 0 while there is none, else the {@link CloseKind}'s ordinal + 1. */
     private static final int PREV_CLOSE = 2;
     /** The last incarnation's client side + 1. */
@@ -77,31 +92,34 @@ public sealed class Flow permits Ipv6Flow {
     private static final int TW_HOST_SIDE = 10;
     /** The client side + 1 that {@link #tuple} was made for. */
     private static final int TUPLE_CLIENT_SIDE = 12;
+    /** Bit per side: this side's TIME_WAIT is counted in the ledger right now. */
+    private static final int TW_COUNTED = 16;
+    /** Side A's FIN sequence number: {@link #FIN_NONE}, {@link #FIN_LAST} or {@link #FIN_LATE}. */
+    private static final int FIN_SEQ_A = 18;
+    private static final int FIN_SEQ_B = 20;
+    /** The sequence number is 0, as kept for a side that sent no FIN. */
+    private static final int FIN_NONE = 0;
+    /** The FIN took the last sequence number the side sent: snd_nxt - 1. */
+    private static final int FIN_LAST = 1;
+    /** Any other: in {@link Late}. */
+    private static final int FIN_LATE = 2;
     private static final CloseKind[] CLOSE_KINDS = CloseKind.values();
 
     // Summary of the last finished incarnation ("prev").
     int prevNumber;
-    /** When the holder's TIME_WAIT started or last restarted. */
-    long prevTwStart;
     long prevTwFrame;
     /** The holder's live TIME_WAIT count when it started, this one included. */
     int prevTwLiveAtEntry;
     /** The TIME_WAIT holder's host record and side, kept so that expiry needs no lookup. */
     TimeWaitLedger.HostTw twHost;
-    /** The (client, server, port) occupancy record the counted TIME_WAIT belongs to. */
-    TimeWaitLedger.TupleTw twTuple;
     /** This quadruple's (client, server, port) record, and the client side it was made for. */
-    TimeWaitLedger.TupleTw tuple;
+    private TimeWaitLedger.TupleTw tuple;
     /** Incremented whenever a TIME_WAIT of this flow ends early or restarts, for the ledger. */
     int twEpoch;
-    /** Bit per side: this side's TIME_WAIT is counted in the ledger right now. */
-    byte twCounted;
     int prevMinSeqA;
     int prevMinSeqB;
     int prevSndNxtA;
     int prevSndNxtB;
-    int prevFinSeqA;
-    int prevFinSeqB;
     int prevLastTsA;
     int prevLastTsB;
     /** When the last incarnation closed: for a FIN close, when its TIME_WAIT began. */
@@ -139,16 +157,13 @@ public sealed class Flow permits Ipv6Flow {
         dueSecond = ExpiryWheel.NOT_DUE;
         bits = 0;
         prevNumber = 0;
-        prevTwStart = 0;
         prevTwFrame = 0;
         prevTwLiveAtEntry = 0;
         twHost = null;
-        twTuple = null;
         tuple = null;
         twEpoch++;
-        twCounted = 0;
         prevMinSeqA = prevMinSeqB = prevSndNxtA = prevSndNxtB = 0;
-        prevFinSeqA = prevFinSeqB = prevLastTsA = prevLastTsB = 0;
+        prevLastTsA = prevLastTsB = 0;
         prevEndTime = 0;
         late = null;
         lastSigA = lastSigB = 0;
@@ -244,7 +259,20 @@ public sealed class Flow permits Ipv6Flow {
 
     /** When {@code side}'s TIME_WAIT started or last restarted, or 0 if it holds none. */
     public long prevTwStart(int side) {
-        return prevHolds(side) ? prevTwStart : 0;
+        if (!prevHolds(side)) {
+            return 0;
+        }
+        return (bits & TW_START_AT_END) != 0 ? prevEndTime : late.twStart;
+    }
+
+    /** The holder's TIME_WAIT (re)started at {@code time}. */
+    void prevTwStart(long time) {
+        if (time == prevEndTime) {
+            bits |= TW_START_AT_END;
+        } else {
+            bits &= ~TW_START_AT_END;
+            late().twStart = time;
+        }
     }
 
     public long prevTwFrame() {
@@ -272,7 +300,53 @@ public sealed class Flow permits Ipv6Flow {
     }
 
     private void setField(int shift, int value) {
-        bits = (char) (bits & ~(3 << shift) | value << shift);
+        bits = bits & ~(3 << shift) | value << shift;
+    }
+
+    /** Bit per side: that side's TIME_WAIT is counted in the ledger right now. */
+    int twCounted() {
+        return field(TW_COUNTED);
+    }
+
+    void twCounted(int sides) {
+        setField(TW_COUNTED, sides);
+    }
+
+    /** This quadruple's (client, server, port) record, or null. */
+    TimeWaitLedger.TupleTw tuple() {
+        return tuple;
+    }
+
+    /** Makes {@code t} the quadruple's record, for {@code clientSide}; a TIME_WAIT counted in the old one stays there. */
+    void tuple(TimeWaitLedger.TupleTw t, int clientSide) {
+        if ((bits & TW_TUPLE_IS_TUPLE) != 0 && t != tuple) {
+            bits &= ~TW_TUPLE_IS_TUPLE;
+            late().twTuple = tuple;
+        }
+        tuple = t;
+        setField(TUPLE_CLIENT_SIDE, clientSide + 1);
+    }
+
+    /** The (client, server, port) record the counted TIME_WAIT belongs to, or null. */
+    TimeWaitLedger.TupleTw twTuple() {
+        if ((bits & TW_TUPLE_IS_TUPLE) != 0) {
+            return tuple;
+        }
+        return late == null ? null : late.twTuple;
+    }
+
+    void twTuple(TimeWaitLedger.TupleTw t) {
+        if (t != null && t == tuple) {
+            bits |= TW_TUPLE_IS_TUPLE;
+            t = null;
+        } else {
+            bits &= ~TW_TUPLE_IS_TUPLE;
+        }
+        if (t != null) {
+            late().twTuple = t;
+        } else if (late != null) {
+            late.twTuple = null;
+        }
     }
 
     /** The side of {@link #twHost}, or -1. */
@@ -287,10 +361,6 @@ public sealed class Flow permits Ipv6Flow {
     /** The client side {@link #tuple} was made for, or -1. */
     int tupleClientSide() {
         return field(TUPLE_CLIENT_SIDE) - 1;
-    }
-
-    void tupleClientSide(int side) {
-        setField(TUPLE_CLIENT_SIDE, side + 1);
     }
 
     /** A TIME_WAIT thought gone proved alive. */
@@ -319,7 +389,24 @@ public sealed class Flow permits Ipv6Flow {
     }
 
     public int prevFinSeq(int side) {
-        return side == 0 ? prevFinSeqA : prevFinSeqB;
+        return switch (field(side == 0 ? FIN_SEQ_A : FIN_SEQ_B)) {
+            case FIN_NONE -> 0;
+            case FIN_LAST -> prevSndNxt(side) - 1;
+            default -> side == 0 ? late.finSeqA : late.finSeqB;
+        };
+    }
+
+    /** Keeps a side's FIN sequence number; call after its snd_nxt is in place. */
+    private void prevFinSeq(int side, int finSeq) {
+        int kind = finSeq == prevSndNxt(side) - 1 ? FIN_LAST : finSeq == 0 ? FIN_NONE : FIN_LATE;
+        setField(side == 0 ? FIN_SEQ_A : FIN_SEQ_B, kind);
+        if (kind == FIN_LATE) {
+            if (side == 0) {
+                late().finSeqA = finSeq;
+            } else {
+                late().finSeqB = finSeq;
+            }
+        }
     }
 
     public boolean prevTsSeen(int side) {
@@ -365,16 +452,21 @@ public sealed class Flow permits Ipv6Flow {
         prevNumber = inc.number;
         setField(PREV_CLIENT, inc.clientSide + 1);
         int holders = 0;
-        prevTwStart = 0;
+        long twStart = 0;
         prevTwFrame = 0;
         prevTwLiveAtEntry = 0;
         bits &= ~PREV_TW_GONE;
+        // The ledger's record outlives the summary it replaces; the rest of Late is the summary's.
+        TimeWaitLedger.TupleTw keptTwTuple = late == null ? null : late.twTuple;
         late = null;
+        if (keptTwTuple != null) {
+            late().twTuple = keptTwTuple;
+        }
         if (kind == CloseKind.FIN) {
             for (int side = 0; side < 2; side++) {
                 if (inc.timeWaitStart[side] != 0) {
                     holders |= 1 << side;
-                    prevTwStart = Math.max(prevTwStart, inc.timeWaitStart[side]);
+                    twStart = Math.max(twStart, inc.timeWaitStart[side]);
                     prevTwFrame = Math.max(prevTwFrame, inc.timeWaitFrame[side]);
                     prevTwLiveAtEntry = Math.max(prevTwLiveAtEntry, inc.timeWaitLiveAtStart[side]);
                 }
@@ -387,12 +479,14 @@ public sealed class Flow permits Ipv6Flow {
         prevMinSeqB = b.isnKnown ? b.isn : b.minSeq;
         prevSndNxtA = a.sndNxt;
         prevSndNxtB = b.sndNxt;
-        prevFinSeqA = a.finSeq;
-        prevFinSeqB = b.finSeq;
+        prevFinSeq(0, a.finSeq);
+        prevFinSeq(1, b.finSeq);
         setField(PREV_TS_SEEN, (a.tsSeen ? 1 : 0) | (b.tsSeen ? 2 : 0));
         prevLastTsA = a.lastTsVal;
         prevLastTsB = b.lastTsVal;
         prevEndTime = endTime;
+        // Without holders nothing reads the start: the flag keeps Late unmade.
+        prevTwStart(holders == 0 ? endTime : twStart);
     }
 
     /** Records a late segment from {@code side} that the holder should answer. */

@@ -297,8 +297,8 @@ public final class FlowTracker {
             retire(f, inc, e.time());
         }
         // The new SYN meets the previous incarnation's TIME_WAIT if the ledger still counts it.
-        e.metTimeWait = f.twCounted != 0;
-        if (e.metTimeWait && (f.twCounted & (1 << s)) != 0) {
+        e.metTimeWait = f.twCounted() != 0;
+        if (e.metTimeWait && (f.twCounted() & (1 << s)) != 0) {
             // The TIME_WAIT holder connects again on the same quadruple: it takes its own
             // TIME_WAIT over (Linux tcp_twsk_unique with tcp_tw_reuse), which ends it.
             timeWaitGone(f, e.time());
@@ -341,7 +341,7 @@ public final class FlowTracker {
                 inc.windowScaling = inc.ep[r].windowScaleOffered >= 0 && seg.hasWindowScale;
                 inc.timestamps = inc.ep[r].tsSeen && seg.hasTimestamps;
                 e.role = SegmentRole.SYN_ACK;
-                if (f.twCounted != 0) {
+                if (f.twCounted() != 0) {
                     // The SYN was accepted, so no TIME_WAIT holds the quadruple any more (a TIME_WAIT
                     // that accepts a SYN hands the quadruple to the new connection, RFC 6191).
                     timeWaitGone(f, e.time());
@@ -356,7 +356,7 @@ public final class FlowTracker {
         if (inc != null) {
             retire(f, inc, e.time());
         }
-        if (f.twCounted != 0) {
+        if (f.twCounted() != 0) {
             timeWaitGone(f, e.time());
         }
         inc = newIncarnation(f, r, e);
@@ -382,7 +382,7 @@ public final class FlowTracker {
         Flow f = e.flow;
         TcpSegment seg = e.segment;
         int client = guessClient(f, e.side);
-        if (f.twCounted != 0) {
+        if (f.twCounted() != 0) {
             ledger.end(f, e.time());
         }
         Incarnation inc = newIncarnation(f, client, e);
@@ -458,7 +458,7 @@ public final class FlowTracker {
         }
         listener.onIncarnationEnd(f, inc, time);
         ledger.connectionEnded(inc);
-        if (f.twCounted != 0 && kind != Flow.CloseKind.FIN) {
+        if (f.twCounted() != 0 && kind != Flow.CloseKind.FIN) {
             ledger.end(f, time);
         }
         f.summarize(inc, kind, time);
@@ -599,7 +599,7 @@ public final class FlowTracker {
                     // <SEQ=SEG.ACK><CTL=RST>. It lands on the old incarnation's TIME_WAIT with
                     // exactly its rcv_nxt and kills it unless tcp_rfc1337=1 (RFC 1337).
                     inc.addAttemptFrame(e.frame());
-                    if (f.twCounted != 0 && !holderKeepsTimeWaitOnRst(f)) {
+                    if (f.twCounted() != 0 && !holderKeepsTimeWaitOnRst(f)) {
                         timeWaitGone(f, e.time());
                     }
                     e.role = SegmentRole.RST_TO_STALE_ACK;
@@ -689,7 +689,7 @@ public final class FlowTracker {
         settleFirstAnswer(inc, SynAnswer.SYN_ACK);
         inc.windowScaling = false;
         inc.timestamps = seg.hasTimestamps;
-        if (f.twCounted != 0) {
+        if (f.twCounted() != 0) {
             // As for a captured SYN-ACK: the SYN was accepted, so no TIME_WAIT holds the quadruple.
             timeWaitGone(f, e.time());
         }
@@ -819,7 +819,7 @@ public final class FlowTracker {
                 inc.timeWaitStart[side] = e.time();
                 inc.timeWaitFrame[side] = e.frame();
                 Flow f = e.flow;
-                if (f.twCounted != 0 && (inc.timeWaitStart[1 - side] == 0)) {
+                if (f.twCounted() != 0 && (inc.timeWaitStart[1 - side] == 0)) {
                     ledger.end(f, e.time()); // the previous incarnation's TIME_WAIT, if still counted
                 }
                 inc.timeWaitLiveAtStart[side] = ledger.start(f, inc, side, e.time());
@@ -948,14 +948,14 @@ public final class FlowTracker {
                 e.rstAnswersPeer = t != null && t.side == r && !seg.has(TcpSegment.ACK)
                         && (!t.hadAck || seg.seq == t.ack) && e.time() - t.time <= ANSWER_WINDOW_NANOS;
                 e.role = SegmentRole.LATE_RST_FROM_HOLDER;
-                if (f.twCounted != 0 || !f.prevTwGone()) {
+                if (f.twCounted() != 0 || !f.prevTwGone()) {
                     timeWaitGone(f, e.time());
                 }
             } else if (f.prevHolds(r) && seg.seq == f.prevSndNxt(s)) {
                 // A RST with exactly the TIME_WAIT's rcv_nxt kills it (RFC 1337 "TIME-WAIT
                 // assassination"; Linux does so unless tcp_rfc1337=1).
                 e.role = SegmentRole.TW_ASSASSINATION;
-                if (!ledger.hostOf(f, r).rfc1337() && f.twCounted != 0) {
+                if (!ledger.hostOf(f, r).rfc1337() && f.twCounted() != 0) {
                     timeWaitGone(f, e.time());
                 }
             }
@@ -967,10 +967,10 @@ public final class FlowTracker {
             if (finAgain || Seq.beforeOrEqual(end, f.prevSndNxt(s))) {
                 f.noteTrigger(s, e.frame(), e.time(), seg.ack, seg.has(TcpSegment.ACK), finAgain);
                 e.role = finAgain ? SegmentRole.LATE_FIN_RETRANSMIT : SegmentRole.LATE_SEGMENT;
-                if (seg.has(TcpSegment.ACK) && f.twCounted != 0) {
+                if (seg.has(TcpSegment.ACK) && f.twCounted() != 0) {
                     // Any ACK-bearing segment restarts a live TIME_WAIT's timer
                     // (tcp_timewait_state_process, inet_twsk_reschedule).
-                    f.prevTwStart = e.time();
+                    f.prevTwStart(e.time());
                     ledger.restart(f, e.time());
                 }
             }

@@ -105,7 +105,7 @@ public final class SegmentEvent {
         return switch (flow.prevCloseKind()) {
             case RESET -> EndpointState.RESET;
             case UNCLOSED -> EndpointState.UNKNOWN;
-            case FIN -> flow.prevHolds(side) && (flow.twCounted & (1 << side)) != 0
+            case FIN -> flow.prevHolds(side) && (flow.twCounted() & (1 << side)) != 0
                     ? EndpointState.TIME_WAIT : EndpointState.CLOSED;
         };
     }

@@ -398,14 +398,14 @@ public final class TimeWaitLedger {
 
     /** A connection attempt started on the quadruple: its client port is now in use. */
     void connectionStarted(Flow f, Incarnation inc, long time) {
-        TupleTw t = f.tuple != null && !f.tuple.evicted && f.tupleClientSide() == inc.clientSide ? f.tuple
+        TupleTw known = f.tuple();
+        TupleTw t = known != null && !known.evicted && f.tupleClientSide() == inc.clientSide ? known
                 : tuple(f, inc.clientSide);
-        f.tuple = t;
-        f.tupleClientSide(inc.clientSide);
+        f.tuple(t, inc.clientSide);
         inc.tuple = t;
         // A quadruple still held by its TIME_WAIT is one client port, not two: the connection
         // counts once that TIME_WAIT is gone.
-        if (f.twCounted == 0) {
+        if (f.twCounted() == 0) {
             t.active++;
             inc.occupiesPort = true;
         }
@@ -478,9 +478,9 @@ public final class TimeWaitLedger {
         h.live++;
         h.entered++;
         h.record(time);
-        if (f.twCounted == 0) {
+        if (f.twCounted() == 0) {
             TupleTw t = inc.tuple != null ? inc.tuple : tuple(f, inc.clientSide);
-            f.twTuple = t;
+            f.twTuple(t);
             t.liveTw++;
             if (inc.occupiesPort) {
                 // The closing connection's port is now held by its TIME_WAIT instead.
@@ -490,7 +490,7 @@ public final class TimeWaitLedger {
             t.twNanos = Math.max(t.twNanos, h.twNanos);
             t.record(time);
         }
-        f.twCounted |= (byte) (1 << side);
+        f.twCounted(f.twCounted() | 1 << side);
         enqueue(f, side, time + h.twNanos, h.twNanos);
         return h.live;
     }
@@ -500,7 +500,7 @@ public final class TimeWaitLedger {
      * TIME_WAIT ({@code tcp_rfc1337=1}). Counts it again until {@code end}.
      */
     void revive(Flow f, int side, long time, long end) {
-        if ((f.twCounted & (1 << side)) != 0) {
+        if ((f.twCounted() & (1 << side)) != 0) {
             return;
         }
         HostTw h = hostOf(f, side);
@@ -508,23 +508,24 @@ public final class TimeWaitLedger {
         h.endedEarly--;
         h.rfc1337 = true;
         h.record(time);
-        if (f.twCounted == 0 && f.tuple != null) {
-            f.twTuple = f.tuple;
-            f.twTuple.liveTw++;
-            f.twTuple.record(time);
+        TupleTw t = f.tuple();
+        if (f.twCounted() == 0 && t != null) {
+            f.twTuple(t);
+            t.liveTw++;
+            t.record(time);
         }
-        f.twCounted |= (byte) (1 << side);
+        f.twCounted(f.twCounted() | 1 << side);
         enqueue(f, side, Math.max(end, time), h.twNanos);
     }
 
     /** The holder got a segment that restarts its TIME_WAIT timer (Linux {@code inet_twsk_reschedule}). */
     void restart(Flow f, long time) {
-        if (f.twCounted == 0) {
+        if (f.twCounted() == 0) {
             return;
         }
         f.twEpoch++;
         for (int side = 0; side < 2; side++) {
-            if ((f.twCounted & (1 << side)) != 0) {
+            if ((f.twCounted() & (1 << side)) != 0) {
                 HostTw h = hostOf(f, side);
                 enqueue(f, side, time + h.twNanos, h.twNanos);
             }
@@ -533,23 +534,24 @@ public final class TimeWaitLedger {
 
     /** Every TIME_WAIT of the flow ends now, before its time. */
     void end(Flow f, long time) {
-        if (f.twCounted == 0) {
+        if (f.twCounted() == 0) {
             return;
         }
         for (int side = 0; side < 2; side++) {
-            if ((f.twCounted & (1 << side)) != 0) {
+            if ((f.twCounted() & (1 << side)) != 0) {
                 HostTw h = hostOf(f, side);
                 h.live--;
                 h.endedEarly++;
                 h.record(time);
             }
         }
-        f.twCounted = 0;
+        f.twCounted(0);
         f.twEpoch++;
-        if (f.twTuple != null) {
-            f.twTuple.liveTw--;
-            f.twTuple.record(time);
-            f.twTuple = null;
+        TupleTw t = f.twTuple();
+        if (t != null) {
+            t.liveTw--;
+            t.record(time);
+            f.twTuple(null);
         }
         portPassesToConnection(f, time);
     }
@@ -569,17 +571,18 @@ public final class TimeWaitLedger {
                 long end = q.firstEnd();
                 q.removeFirst();
                 int bit = 1 << side;
-                if (epoch != f.twEpoch || (f.twCounted & bit) == 0) {
+                if (epoch != f.twEpoch || (f.twCounted() & bit) == 0) {
                     continue;
                 }
                 HostTw h = hostOf(f, side);
                 h.live--;
                 h.record(end);
-                f.twCounted &= (byte) ~bit;
-                if (f.twCounted == 0 && f.twTuple != null) {
-                    f.twTuple.liveTw--;
-                    f.twTuple.record(end);
-                    f.twTuple = null;
+                f.twCounted(f.twCounted() & ~bit);
+                TupleTw t = f.twCounted() == 0 ? f.twTuple() : null;
+                if (t != null) {
+                    t.liveTw--;
+                    t.record(end);
+                    f.twTuple(null);
                     portPassesToConnection(f, end);
                 }
             }

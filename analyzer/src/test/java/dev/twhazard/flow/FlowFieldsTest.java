@@ -6,9 +6,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Flow} keeps seven small fields packed in one char: random sequences of the operations
- * that set them, against a model holding each in a field of its own, so that a field that spills
- * into its neighbour's bits (or a side kept without its + 1) shows.
+ * {@link Flow} keeps its small fields packed in one int, and values that nearly always follow from
+ * others as a flag with the exceptions aside: random sequences of the operations that set them,
+ * against a model holding each in a field of its own, so that a field that spills into its
+ * neighbour's bits, a side kept without its + 1, or an exception lost (by a summary, or by the
+ * quadruple's tuple changing under a counted TIME_WAIT) shows.
  */
 class FlowFieldsTest {
 
@@ -22,7 +24,15 @@ class FlowFieldsTest {
         int tsSeen;
         int twHostSide = -1;
         int tupleClientSide = -1;
+        int twCounted;
+        TimeWaitLedger.TupleTw tuple;
+        TimeWaitLedger.TupleTw twTuple;
+        long twStart;
+        final int[] finSeq = new int[2];
     }
+
+    private static final TimeWaitLedger.TupleTw[] TUPLES = {
+        null, new TimeWaitLedger.TupleTw(0, 1, 0, 2, 80), new TimeWaitLedger.TupleTw(0, 2, 0, 1, 80)};
 
     static void assertAgrees(Model m, Flow f, int step) {
         String at = "step " + step;
@@ -40,6 +50,15 @@ class FlowFieldsTest {
         }
         assertEquals(m.twHostSide, f.twHostSide(), at);
         assertEquals(m.tupleClientSide, f.tupleClientSide(), at);
+        assertEquals(m.twCounted, f.twCounted(), at);
+        assertEquals(m.tuple, f.tuple(), at);
+        assertEquals(m.twTuple, f.twTuple(), at);
+        for (int side = 0; side < 2; side++) {
+            assertEquals((m.holders & 1 << side) != 0 ? m.twStart : 0, f.prevTwStart(side), at);
+            if (m.close != null) {
+                assertEquals(m.finSeq[side], f.prevFinSeq(side), at);
+            }
+        }
     }
 
     @Test
@@ -49,22 +68,45 @@ class FlowFieldsTest {
             Flow f = new Flow(1, 2, 3, 4);
             Model m = new Model();
             for (int step = 0; step < 60; step++) {
-                switch (rnd.nextInt(7)) {
+                switch (rnd.nextInt(10)) {
                     case 0 -> {
                         Incarnation inc = new Incarnation();
                         Flow.CloseKind kind = Flow.CloseKind.values()[rnd.nextInt(3)];
                         inc.clientSide = rnd.nextInt(3) - 1;
                         int holders = rnd.nextInt(4);
+                        // Mostly the close's time, as a real close gives; sometimes earlier.
+                        long end = 5_000;
+                        m.twStart = 0;
                         for (int side = 0; side < 2; side++) {
-                            inc.timeWaitStart[side] = (holders & 1 << side) != 0 ? 1_000 + side : 0;
-                            inc.ep[side].tsSeen = rnd.nextBoolean();
+                            long start = rnd.nextBoolean() ? end : 1_000 + side;
+                            inc.timeWaitStart[side] = (holders & 1 << side) != 0 ? start : 0;
+                            m.twStart = Math.max(m.twStart, inc.timeWaitStart[side]);
+                            EndpointTrack ep = inc.ep[side];
+                            ep.tsSeen = rnd.nextBoolean();
+                            ep.sndNxt = rnd.nextInt(3) == 0 ? rnd.nextInt(3) : rnd.nextInt();
+                            int fin = rnd.nextInt(3);
+                            ep.finSeq = fin == 0 ? 0 : fin == 1 ? ep.sndNxt - 1 : rnd.nextInt();
+                            m.finSeq[side] = ep.finSeq;
                         }
-                        f.summarize(inc, kind, 5_000);
+                        f.summarize(inc, kind, end);
                         m.close = kind;
                         m.clientSide = inc.clientSide;
                         m.holders = kind == Flow.CloseKind.FIN ? holders : 0;
                         m.tsSeen = (inc.ep[0].tsSeen ? 1 : 0) | (inc.ep[1].tsSeen ? 2 : 0);
                         m.twGone = false;
+                    }
+                    case 7 -> {
+                        int sides = rnd.nextInt(4);
+                        f.twCounted(sides);
+                        m.twCounted = sides;
+                        TimeWaitLedger.TupleTw t = rnd.nextBoolean() ? f.tuple() : TUPLES[rnd.nextInt(3)];
+                        f.twTuple(t);
+                        m.twTuple = t;
+                    }
+                    case 8 -> {
+                        long time = rnd.nextBoolean() ? 5_000 : 6_000 + step;
+                        f.prevTwStart(time);
+                        m.twStart = time;
                     }
                     case 1 -> {
                         f.markPrevTwGone(7_000);
@@ -81,8 +123,10 @@ class FlowFieldsTest {
                     }
                     case 4 -> {
                         int side = rnd.nextInt(3) - 1;
-                        f.tupleClientSide(side);
+                        TimeWaitLedger.TupleTw t = TUPLES[rnd.nextInt(3)];
+                        f.tuple(t, side);
                         m.tupleClientSide = side;
+                        m.tuple = t;
                     }
                     case 5 -> {
                         f.markRemoved();
