@@ -53,6 +53,16 @@ public sealed class Flow permits Ipv6Flow {
         int finSeqB;
         /** The tuple the TIME_WAIT is counted in, when it is not {@link #tuple}. */
         TimeWaitLedger.TupleTw twTuple;
+        /** The newest signature's time, when it is not {@link #lastSeen} (a capture out of time order). */
+        long sigTime;
+
+        /** Forgets what described the incarnation a new summary replaces; the ledger's and the duplicate filter's values stay. */
+        void clearSummary() {
+            side = -1;
+            frame = time = twGoneTime = twStart = 0;
+            ack = finSeqA = finSeqB = 0;
+            hadAck = finRetransmit = false;
+        }
     }
 
     /** The IPv4 addresses: the low 32 bits of their mapped low halves. */
@@ -69,8 +79,8 @@ public sealed class Flow permits Ipv6Flow {
     /** Where in that second's slot of the wheel the flow sits. */
     int wheelIndex;
     /**
-     * The small fields, in one int instead of a byte apiece (a million flows spend 9 bytes less
-     * each): four flags, named by their masks, and nine two-bit fields, named by their shifts. A
+     * The small fields, in one int instead of a byte apiece (a million flows spend 11 bytes less
+     * each): five flags, named by their masks, and ten two-bit fields, named by their shifts. A
      * side is kept as side + 1, so that 0 stands for none.
      */
     private int bits;
@@ -103,6 +113,10 @@ public sealed class Flow permits Ipv6Flow {
     private static final int FIN_LAST = 1;
     /** Any other: in {@link Late}. */
     private static final int FIN_LATE = 2;
+    /** The side + 1 whose signature is the newest of the duplicate filter's two. */
+    private static final int SIG_NEWEST = 22;
+    /** The newest signature's time is in {@link Late#sigTime}, not {@link #lastSeen}. */
+    private static final int SIG_NEWEST_LATE = 1 << 24;
     private static final CloseKind[] CLOSE_KINDS = CloseKind.values();
 
     // Summary of the last finished incarnation ("prev").
@@ -129,11 +143,12 @@ public sealed class Flow permits Ipv6Flow {
 
     // Duplicate filter for segments that arrive when no incarnation is active: the last
     // signature per side, so that a mirror copy of one side's FIN captured behind the other
-    // side's final ACK is still recognised.
+    // side's final ACK is still recognised. The newer of the two came with the flow's last
+    // segment, so in a capture in time order its time is lastSeen: only the older one's is kept.
     private int lastSigA;
     private int lastSigB;
-    private long lastSigTimeA = Long.MIN_VALUE;
-    private long lastSigTimeB = Long.MIN_VALUE;
+    /** When the side without the newest signature sent its last segment, or Long.MIN_VALUE. */
+    private long olderSigTime = Long.MIN_VALUE;
 
     /** A flow for an IPv4 quadruple, its addresses given as the low halves of their mapped forms. */
     Flow(long aLo, int aPort, long bLo, int bPort) {
@@ -167,22 +182,34 @@ public sealed class Flow permits Ipv6Flow {
         prevEndTime = 0;
         late = null;
         lastSigA = lastSigB = 0;
-        lastSigTimeA = lastSigTimeB = Long.MIN_VALUE;
+        olderSigTime = Long.MIN_VALUE;
     }
 
     /**
-     * Records a segment's folded signature for its side and says whether it repeats that side's
-     * previous segment within {@code window} nanoseconds.
+     * A segment from {@code side}, sent at {@code time}, arrived with the capture's clock at
+     * {@code clock}: sets {@link #lastSeen}, records the segment's folded signature for its side,
+     * and says whether it repeats that side's previous segment within {@code window} nanoseconds.
      */
-    boolean repeatsLast(int side, int sig, long time, long window) {
+    boolean seen(int side, int sig, long time, long clock, long window) {
+        int newest = field(SIG_NEWEST) - 1;
+        long newestTime = newest < 0 ? Long.MIN_VALUE : (bits & SIG_NEWEST_LATE) != 0 ? late.sigTime : lastSeen;
+        long lastTime = newest == side ? newestTime : olderSigTime;
         int last = side == 0 ? lastSigA : lastSigB;
-        long lastTime = side == 0 ? lastSigTimeA : lastSigTimeB;
+        if (newest != side) {
+            olderSigTime = newestTime;
+        }
+        setField(SIG_NEWEST, side + 1);
+        if (time == clock) {
+            bits &= ~SIG_NEWEST_LATE;
+        } else {
+            bits |= SIG_NEWEST_LATE;
+            late().sigTime = time;
+        }
+        lastSeen = clock;
         if (side == 0) {
             lastSigA = sig;
-            lastSigTimeA = time;
         } else {
             lastSigB = sig;
-            lastSigTimeB = time;
         }
         return sig == last && lastTime != Long.MIN_VALUE && time - lastTime <= window;
     }
@@ -456,11 +483,8 @@ public sealed class Flow permits Ipv6Flow {
         prevTwFrame = 0;
         prevTwLiveAtEntry = 0;
         bits &= ~PREV_TW_GONE;
-        // The ledger's record outlives the summary it replaces; the rest of Late is the summary's.
-        TimeWaitLedger.TupleTw keptTwTuple = late == null ? null : late.twTuple;
-        late = null;
-        if (keptTwTuple != null) {
-            late().twTuple = keptTwTuple;
+        if (late != null) {
+            late.clearSummary();
         }
         if (kind == CloseKind.FIN) {
             for (int side = 0; side < 2; side++) {

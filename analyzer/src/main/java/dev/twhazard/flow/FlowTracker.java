@@ -130,13 +130,12 @@ public final class FlowTracker {
                 evictOldest(f);
             }
         }
-        f.lastSeen = clock;
         int side = table.lastSide();
+        long sig = EndpointTrack.signature(seg);
+        boolean repeatsLast = f.seen(side, fold(sig), seg.timestampNanos, clock, EndpointTrack.duplicateWindow(seg));
         SegmentEvent e = event;
         e.reset(f, side, seg);
         e.twGoneBefore = f.prevTwGone();
-        long sig = EndpointTrack.signature(seg);
-        boolean repeatsLast = f.repeatsLast(side, fold(sig), seg.timestampNanos, EndpointTrack.duplicateWindow(seg));
         boolean duplicate = f.active != null ? f.active.ep[side].isDuplicate(seg, sig) : repeatsLast;
         if (duplicate) {
             duplicates++;

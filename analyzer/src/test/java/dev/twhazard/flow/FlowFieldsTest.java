@@ -143,4 +143,51 @@ class FlowFieldsTest {
             }
         }
     }
+
+    /**
+     * The duplicate filter keeps one time where it kept two (the newest signature's time is
+     * lastSeen in a capture in time order): against the plain filter, with one time per side, on
+     * random segments, some out of time order, among summaries and Late objects made and cleared.
+     */
+    @Test
+    void duplicateFilterAgreesWithOneTimePerSide() {
+        SplittableRandom rnd = new SplittableRandom(12);
+        int repeats = 0;
+        for (int run = 0; run < 300; run++) {
+            Flow f = new Flow(1, 2, 3, 4);
+            int[] lastSig = new int[2];
+            long[] lastTime = {Long.MIN_VALUE, Long.MIN_VALUE};
+            long clock = 1_000_000_000L;
+            for (int step = 0; step < 80; step++) {
+                switch (rnd.nextInt(12)) {
+                    case 0 -> f.summarize(new Incarnation(), Flow.CloseKind.FIN, clock);
+                    case 1 -> f.markPrevTwGone(clock);
+                    case 2 -> f.noteTrigger(rnd.nextInt(2), step, clock, 0, true, false);
+                    case 3 -> {
+                        if (rnd.nextInt(8) == 0) {
+                            f.init(1, 2, 3, 4);
+                            lastSig[0] = lastSig[1] = 0;
+                            lastTime[0] = lastTime[1] = Long.MIN_VALUE;
+                        }
+                    }
+                    default -> {
+                        int side = rnd.nextInt(2);
+                        int sig = rnd.nextInt(3);
+                        long window = rnd.nextBoolean() ? 2_000_000L : 1_000_000_000L;
+                        clock += rnd.nextInt(4) == 0 ? 0 : rnd.nextLong(3_000_000_000L);
+                        long time = rnd.nextInt(5) == 0 ? clock - rnd.nextLong(2_500_000_000L) : clock;
+                        boolean expected = sig == lastSig[side] && lastTime[side] != Long.MIN_VALUE
+                                && time - lastTime[side] <= window;
+                        lastSig[side] = sig;
+                        lastTime[side] = time;
+                        assertEquals(expected, f.seen(side, sig, time, clock, window), "run " + run + " step " + step);
+                        assertEquals(clock, f.lastSeen);
+                        repeats += expected ? 1 : 0;
+                    }
+                }
+            }
+        }
+        // The sequences must exercise both answers for the comparison to mean anything.
+        org.junit.jupiter.api.Assertions.assertTrue(repeats > 1000, "repeats: " + repeats);
+    }
 }
