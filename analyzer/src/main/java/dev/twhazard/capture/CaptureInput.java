@@ -25,7 +25,7 @@ import java.util.zip.ZipException;
 final class CaptureInput {
 
     /** Bytes buffered by default: several typical read chunks, far above any sane record. */
-    static final int DEFAULT_CAPACITY = 4 << 20;
+    static final int DEFAULT_CAPACITY = 1 << 20;
 
     /**
      * Hard cap on the bytes of one record (pcap record header plus data, or one whole pcapng
