@@ -293,7 +293,7 @@ public sealed class Flow permits Ipv6Flow {
     }
 
     /** The holder's TIME_WAIT (re)started at {@code time}. */
-    void prevTwStart(long time) {
+    void timeWaitStartedAt(long time) {
         if (time == prevEndTime) {
             bits |= TW_START_AT_END;
         } else {
@@ -363,13 +363,9 @@ public sealed class Flow permits Ipv6Flow {
     }
 
     void twTuple(TimeWaitLedger.TupleTw t) {
-        if (t != null && t == tuple) {
-            bits |= TW_TUPLE_IS_TUPLE;
-            t = null;
-        } else {
-            bits &= ~TW_TUPLE_IS_TUPLE;
-        }
-        if (t != null) {
+        boolean own = t != null && t == tuple;
+        bits = own ? bits | TW_TUPLE_IS_TUPLE : bits & ~TW_TUPLE_IS_TUPLE;
+        if (!own && t != null) {
             late().twTuple = t;
         } else if (late != null) {
             late.twTuple = null;
@@ -510,7 +506,7 @@ public sealed class Flow permits Ipv6Flow {
         prevLastTsB = b.lastTsVal;
         prevEndTime = endTime;
         // Without holders nothing reads the start: the flag keeps Late unmade.
-        prevTwStart(holders == 0 ? endTime : twStart);
+        timeWaitStartedAt(holders == 0 ? endTime : twStart);
     }
 
     /** Records a late segment from {@code side} that the holder should answer. */

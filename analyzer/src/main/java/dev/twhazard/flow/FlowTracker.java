@@ -969,7 +969,7 @@ public final class FlowTracker {
                 if (seg.has(TcpSegment.ACK) && f.twCounted() != 0) {
                     // Any ACK-bearing segment restarts a live TIME_WAIT's timer
                     // (tcp_timewait_state_process, inet_twsk_reschedule).
-                    f.prevTwStart(e.time());
+                    f.timeWaitStartedAt(e.time());
                     ledger.restart(f, e.time());
                 }
             }

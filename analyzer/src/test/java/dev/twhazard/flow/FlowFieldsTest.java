@@ -105,7 +105,7 @@ class FlowFieldsTest {
                     }
                     case 8 -> {
                         long time = rnd.nextBoolean() ? 5_000 : 6_000 + step;
-                        f.prevTwStart(time);
+                        f.timeWaitStartedAt(time);
                         m.twStart = time;
                     }
                     case 1 -> {
