@@ -547,13 +547,20 @@ public final class TimeWaitLedger {
         }
         f.twCounted(0);
         f.twEpoch++;
-        TupleTw t = f.twTuple();
-        if (t != null) {
-            t.liveTw--;
-            t.record(time);
-            f.twTuple(null);
-        }
+        uncountTuple(f, time);
         portPassesToConnection(f, time);
+    }
+
+    /** The flow's last counted TIME_WAIT is gone: its tuple holds one TIME_WAIT less. False if it had none. */
+    private static boolean uncountTuple(Flow f, long time) {
+        TupleTw t = f.twTuple();
+        if (t == null) {
+            return false;
+        }
+        t.liveTw--;
+        t.record(time);
+        f.twTuple(null);
+        return true;
     }
 
     /** Ends the TIME_WAITs whose time is up. */
@@ -578,11 +585,7 @@ public final class TimeWaitLedger {
                 h.live--;
                 h.record(end);
                 f.twCounted(f.twCounted() & ~bit);
-                TupleTw t = f.twCounted() == 0 ? f.twTuple() : null;
-                if (t != null) {
-                    t.liveTw--;
-                    t.record(end);
-                    f.twTuple(null);
+                if (f.twCounted() == 0 && uncountTuple(f, end)) {
                     portPassesToConnection(f, end);
                 }
             }
